@@ -63,9 +63,10 @@ internal static class TensorChecks
         }
     }
 
-    /// <summary>Checks labels <c>[B]</c> int64 in <c>[0, classes)</c>.</summary>
-    public static void Labels(Tensor? labels, long batchSize, long classes, string name = "labels")
+    /// <summary>Checks labels <c>[B]</c> int64 in <c>[0, classes)</c>, one per row of <paramref name="batch"/>.</summary>
+    public static void Labels(Tensor? labels, Tensor batch, string batchName, long classes, string name = "labels")
     {
+        long batchSize = batch.shape[0];
         Rank(labels, 1, name, "[B] int64");
         if (labels!.dtype != ScalarType.Int64)
         {
@@ -74,7 +75,7 @@ internal static class TensorChecks
         if (labels.shape[0] != batchSize)
         {
             throw new ArgumentException(
-                $"Tensor '{name}' has shape {Shape(labels)} but the batch has {batchSize} samples.", name);
+                $"Tensor '{name}' has shape {Shape(labels)} but '{batchName}' has shape {Shape(batch)}; there must be one label per sample.", name);
         }
         if (labels.numel() == 0) return;
         using var scope = torch.NewDisposeScope();

@@ -34,7 +34,7 @@ public sealed class CrossEntropyLoss : IDistillationLoss
     public LossResult Compute(StudentOutput student, TeacherEmbeddings? teacher, Tensor labels)
     {
         var logits = LossChecks.Logits(student, nameof(CrossEntropyLoss));
-        Internal.TensorChecks.Labels(labels, logits.shape[0], logits.shape[1]);
+        Internal.TensorChecks.Labels(labels, logits, "student.Logits", logits.shape[1]);
         var ce = LossFunctions.CrossEntropy(logits, labels, LabelSmoothing);
         return new LossResult(ce, new Dictionary<string, Tensor> { ["ce"] = ce });
     }

@@ -70,7 +70,7 @@ public sealed class KnowledgeDistillationLoss : IDistillationLoss
                 $"The student's logits {TensorChecks.Shape(logits)} and the teacher's class text embeddings {TensorChecks.Shape(t.ClassText)} " +
                 "disagree on the number of classes C. Build the student's classifier with one output per teacher class.", nameof(student));
         }
-        TensorChecks.Labels(labels, logits.shape[0], logits.shape[1]);
+        TensorChecks.Labels(labels, logits, "student.Logits", logits.shape[1]);
         TensorChecks.Finite(t.Image, "teacher.Image");
         TensorChecks.Finite(t.ClassText, "teacher.ClassText");
 

@@ -22,7 +22,7 @@ internal static class LossChecks
         var embedding = student.Embedding;
         TensorChecks.SameBatch(embedding, "student.Embedding", teacher.Image, "teacher.Image");
         TensorChecks.SameLastDim(embedding, "student.Embedding", teacher.Image, "teacher.Image");
-        TensorChecks.Labels(labels, embedding.shape[0], teacher.NumClasses);
+        TensorChecks.Labels(labels, embedding, "student.Embedding", teacher.NumClasses);
         TensorChecks.Finite(embedding, "student.Embedding");
         TensorChecks.Finite(teacher.Image, "teacher.Image");
         TensorChecks.Finite(teacher.ClassText, "teacher.ClassText");
