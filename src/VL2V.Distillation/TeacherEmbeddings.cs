@@ -29,11 +29,7 @@ public sealed record TeacherEmbeddings
                 $"Teacher image embeddings {TensorChecks.Shape(image)} and class text embeddings {TensorChecks.Shape(classText)} " +
                 "must have the same embedding size D. Compute both with the same teacher model.", nameof(classText));
         }
-        if (!(logitScale > 0) || double.IsInfinity(logitScale))
-        {
-            throw new ArgumentOutOfRangeException(nameof(logitScale), logitScale,
-                "The logit scale must be a positive finite number (CLIP's exponentiated logit_scale, 100 for OpenAI CLIP).");
-        }
+        ArgumentChecks.PositiveFinite(logitScale, nameof(logitScale), "The logit scale (CLIP's exponentiated logit_scale, 100 for OpenAI CLIP)");
         Image = image;
         ClassText = classText;
         LogitScale = logitScale;

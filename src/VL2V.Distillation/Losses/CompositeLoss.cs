@@ -1,4 +1,5 @@
 using System.Collections;
+using VL2V.Distillation.Internal;
 
 namespace VL2V.Distillation.Losses;
 
@@ -42,8 +43,7 @@ public sealed class CompositeLoss : IDistillationLoss, IEnumerable<CompositeLoss
             throw new ArgumentException($"Loss name '{name}' must be non-empty and have no spaces or dots (e.g. 'adip', 'ce').", nameof(name));
         if (_components.Any(c => c.Name == name))
             throw new ArgumentException($"A loss named '{name}' was already added; names must be unique.", nameof(name));
-        if (!(weight >= 0) || double.IsInfinity(weight))
-            throw new ArgumentOutOfRangeException(nameof(weight), weight, $"The weight of loss '{name}' must be a finite number ≥ 0.");
+        ArgumentChecks.NonNegativeFinite(weight, nameof(weight), $"The weight of loss '{name}'");
         _components.Add(new Component(name, loss, weight));
     }
 

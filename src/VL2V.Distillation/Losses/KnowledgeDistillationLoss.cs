@@ -24,15 +24,9 @@ public sealed class KnowledgeDistillationLoss : IDistillationLoss
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public KnowledgeDistillationLoss(double temperature = 4.0, double distillationWeight = 1.0, double crossEntropyWeight = 1.0)
     {
-        if (!(temperature > 0) || double.IsInfinity(temperature))
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The KD temperature must be a positive finite number (4 is common).");
-        if (!(distillationWeight >= 0) || double.IsInfinity(distillationWeight))
-            throw new ArgumentOutOfRangeException(nameof(distillationWeight), distillationWeight, "The KD weight must be a finite number ≥ 0.");
-        if (!(crossEntropyWeight >= 0) || double.IsInfinity(crossEntropyWeight))
-            throw new ArgumentOutOfRangeException(nameof(crossEntropyWeight), crossEntropyWeight, "The cross-entropy weight must be a finite number ≥ 0.");
-        Temperature = temperature;
-        DistillationWeight = distillationWeight;
-        CrossEntropyWeight = crossEntropyWeight;
+        Temperature = ArgumentChecks.PositiveFinite(temperature, nameof(temperature), "The KD temperature (4 is common)");
+        DistillationWeight = ArgumentChecks.NonNegativeFinite(distillationWeight, nameof(distillationWeight), "The KD weight");
+        CrossEntropyWeight = ArgumentChecks.NonNegativeFinite(crossEntropyWeight, nameof(crossEntropyWeight), "The cross-entropy weight");
     }
 
     /// <summary>Softmax temperature <c>tau</c>.</summary>

@@ -1,3 +1,5 @@
+using VL2V.Distillation.Internal;
+
 namespace VL2V.Distillation.Losses;
 
 /// <summary>
@@ -20,12 +22,8 @@ public sealed class RelationalDistillationLoss : IDistillationLoss
     /// <exception cref="ArgumentOutOfRangeException">A weight is negative, infinite or NaN.</exception>
     public RelationalDistillationLoss(double distanceWeight = 1.0, double angleWeight = 2.0)
     {
-        if (!(distanceWeight >= 0) || double.IsInfinity(distanceWeight))
-            throw new ArgumentOutOfRangeException(nameof(distanceWeight), distanceWeight, "The RKD distance weight must be a finite number ≥ 0.");
-        if (!(angleWeight >= 0) || double.IsInfinity(angleWeight))
-            throw new ArgumentOutOfRangeException(nameof(angleWeight), angleWeight, "The RKD angle weight must be a finite number ≥ 0.");
-        DistanceWeight = distanceWeight;
-        AngleWeight = angleWeight;
+        DistanceWeight = ArgumentChecks.NonNegativeFinite(distanceWeight, nameof(distanceWeight), "The RKD distance weight");
+        AngleWeight = ArgumentChecks.NonNegativeFinite(angleWeight, nameof(angleWeight), "The RKD angle weight");
     }
 
     /// <summary>Weight of the distance-wise term.</summary>
@@ -48,7 +46,7 @@ public sealed class RelationalDistillationLoss : IDistillationLoss
         {
             throw new ArgumentException(
                 $"{nameof(RelationalDistillationLoss)} compares pairs of samples, but 'student.Embedding' has shape " +
-                $"{Internal.TensorChecks.Shape(student.Embedding)}; use a batch of at least 2.", nameof(student));
+                $"{TensorChecks.Shape(student.Embedding)}; use a batch of at least 2.", nameof(student));
         }
         var target = t.Image.detach();
         var distance = LossFunctions.RelationalDistance(student.Embedding, target);
