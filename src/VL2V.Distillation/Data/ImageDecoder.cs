@@ -86,8 +86,9 @@ public static class ImageDecoder
         if (codec is null || result != SKCodecResult.Success)
         {
             codec?.Dispose();
+            // Creation fails on the header: unknown formats often read as IncompleteInput (too few bytes to sniff).
             throw new InvalidDataException(
-                $"Image '{source}' cannot be decoded: {Describe(result)} ({result}). Replace or delete the file.");
+                $"Image '{source}' cannot be decoded: the data is not a PNG or JPEG image, or its header is damaged ({result}). Replace or delete the file.");
         }
         if (codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg))
         {
