@@ -67,6 +67,7 @@ public sealed class BatchLoader : IDisposable
     public DataBatch? Next()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _callerToken.ThrowIfCancellationRequested();
         if (_failure is not null)
             throw new InvalidOperationException("The loader stopped after an earlier failure; see the inner exception.", _failure);
         Job? job;
