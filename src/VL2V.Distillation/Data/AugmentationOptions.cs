@@ -66,7 +66,7 @@ public sealed record AugmentationOptions
 
     internal void Validate()
     {
-        var problems = new List<string>();
+        var problems = new ProblemList();
         if (Size < 1) problems.Add($"Size must be ≥ 1 (was {Size}).");
         if (!(ScaleMin > 0 && ScaleMin <= ScaleMax && ScaleMax <= 1))
             problems.Add($"ScaleMin and ScaleMax must satisfy 0 < ScaleMin ≤ ScaleMax ≤ 1 (were {ScaleMin} and {ScaleMax}).");
@@ -82,11 +82,19 @@ public sealed record AugmentationOptions
         }
         if (!(Hue >= 0 && Hue <= 0.5)) problems.Add($"Hue must be in [0, 0.5] (was {Hue}).");
         if (Mean is not { Count: 3 }) problems.Add($"Mean must have 3 values, one per RGB channel (had {Mean?.Count ?? 0}).");
-        if (Std is not { Count: 3 } || Std.Any(s => !(s > 0))) problems.Add("Std must have 3 positive values, one per RGB channel.");
-        if (problems.Count > 0)
+        if (Std is not { Count: 3 } || Std.Any(s => !(s > 0))) problems.Add($"Std must have 3 positive values, one per RGB channel.");
+        if (problems.Items.Count > 0)
         {
             throw new ArgumentException($"The '{nameof(AugmentationOptions)}' are invalid:" + Environment.NewLine
-                + string.Join(Environment.NewLine, problems.Select(p => "- " + p)));
+                + string.Join(Environment.NewLine, problems.Items.Select(p => "- " + p)));
         }
+    }
+
+    // Formats every number with the invariant culture, so messages read the same on every machine.
+    private sealed class ProblemList
+    {
+        public List<string> Items { get; } = [];
+
+        public void Add(FormattableString problem) => Items.Add(FormattableString.Invariant(problem));
     }
 }

@@ -74,6 +74,8 @@ public sealed class ImageFolderDataset : IDomainDataset
             problems.Add($"'{root}' has no domain folders; expected ROOT/<domain>/<class>/<image>.");
 
         var classesOf = domains.ToDictionary(d => d, d => SortedNames(Directory.GetDirectories(Path.Combine(root, d))));
+        foreach (var domain in domains.Where(d => classesOf[d].Count == 0))
+            problems.Add($"Domain folder '{Path.Combine(root, domain)}' has no class folders; expected ROOT/<domain>/<class>/<image>.");
         var allClasses = classesOf.Values.SelectMany(c => c).Distinct().Order(StringComparer.Ordinal).ToList();
         foreach (var cls in allClasses)
         {

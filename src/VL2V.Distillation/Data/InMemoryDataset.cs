@@ -114,9 +114,10 @@ public sealed class InMemoryDataset : IDomainDataset
                     $"[{images.min().item<float>()}, {images.max().item<float>()}]; divide 0–255 data by 255.");
             }
             var labels = domain.Labels;
-            if (labels.dim() != 1 || images.dim() >= 1 && labels.shape[0] != images.shape[0])
+            long count = images.dim() >= 1 ? images.shape[0] : 0;
+            if (labels.dim() != 1 || labels.shape[0] != count)
             {
-                problems.Add($"Domain '{name}': labels have shape {TensorChecks.Shape(labels)} but must be [N] with N = {images.shape[0]} (one per image).");
+                problems.Add($"Domain '{name}': labels have shape {TensorChecks.Shape(labels)} but must be [N] with N = {count} (one per image).");
             }
             else if (labels.is_floating_point() || labels.dtype == ScalarType.Bool)
             {
