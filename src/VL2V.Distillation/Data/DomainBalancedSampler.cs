@@ -9,8 +9,10 @@ namespace VL2V.Distillation.Data;
 /// </summary>
 /// <remarks>
 /// A step's batch is a pure function of (seed, step): a run resumed at step k draws the same batches as an
-/// uninterrupted one. The view of the sample in slot s of step k is <c>k·B + s</c> (B the batch size), so every draw
-/// gets its own augmentation, even when a sample is drawn twice. Immutable and thread-safe.
+/// uninterrupted one. By default the view of the sample in slot s of step k is <c>k·B + s</c> (B the batch size), so
+/// every draw gets its own augmentation, even when a sample is drawn twice. With <c>viewsPerSample</c> = K, each draw
+/// picks one of K views per sample instead, so that a cache of K augmented views per image (e.g. of teacher
+/// embeddings, keyed by <see cref="SampleKey"/> and view) covers every draw. Immutable and thread-safe.
 /// </remarks>
 public sealed class DomainBalancedSampler
 {
@@ -20,11 +22,14 @@ public sealed class DomainBalancedSampler
     /// <param name="split">The split; its <see cref="DomainSplit.TrainDomains"/> are sampled.</param>
     /// <param name="batchPerDomain">Samples per source domain per step (DomainBed: 32).</param>
     /// <param name="seed">The sampling seed.</param>
-    /// <exception cref="ArgumentException">A source domain has an empty in-part, or the batch size is below 1.</exception>
-    public DomainBalancedSampler(DomainSplit split, int batchPerDomain = 32, long seed = 0)
+    /// <param name="viewsPerSample">The number of distinct augmented views per sample, or null for a new view at every draw.</param>
+    /// <exception cref="ArgumentException">A source domain has an empty in-part, or the batch size or view count is below 1.</exception>
+    public DomainBalancedSampler(DomainSplit split, int batchPerDomain = 32, long seed = 0, int? viewsPerSample = null)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchPerDomain, 1);
+        if (viewsPerSample is < 1)
+            throw new ArgumentOutOfRangeException(nameof(viewsPerSample), viewsPerSample, "viewsPerSample must be ≥ 1, or null for a new view at every draw.");
         _sources = split.TrainDomains;
         var empty = _sources.Where(d => d.In.Count == 0).Select(d => d.Name).ToList();
         if (empty.Count > 0)
@@ -35,7 +40,11 @@ public sealed class DomainBalancedSampler
         }
         BatchPerDomain = batchPerDomain;
         Seed = seed;
+        ViewsPerSample = viewsPerSample;
     }
+
+    /// <summary>The number of distinct views per sample, or null when every draw gets a new view.</summary>
+    public int? ViewsPerSample { get; }
 
     /// <summary>Samples per source domain per step.</summary>
     public int BatchPerDomain { get; }
@@ -58,7 +67,11 @@ public sealed class DomainBalancedSampler
         {
             var rng = new CounterRng(Seed, domain.Index, step);
             for (int i = 0; i < BatchPerDomain; i++, slot++)
-                batch[slot] = new SampleRef(domain.Index, domain.In[rng.NextInt(domain.In.Count)], step * BatchSize + slot);
+            {
+                int index = domain.In[rng.NextInt(domain.In.Count)];
+                long view = ViewsPerSample is { } k ? rng.NextInt(k) : step * BatchSize + slot;
+                batch[slot] = new SampleRef(domain.Index, index, view);
+            }
         }
         return batch;
     }

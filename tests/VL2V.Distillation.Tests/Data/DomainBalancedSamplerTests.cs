@@ -44,6 +44,19 @@ public sealed class DomainBalancedSamplerTests
     }
 
     [Fact]
+    public void GetBatch_WithViewsPerSample_CyclesThroughThatManyViews()
+    {
+        var sampler = new DomainBalancedSampler(Split, 8, seed: 4, viewsPerSample: 3);
+
+        var views = Enumerable.Range(0, 50).SelectMany(step => sampler.GetBatch(step)).Select(s => s.View).ToList();
+
+        views.Distinct().Order().Should().Equal(0L, 1L, 2L);
+        new DomainBalancedSampler(Split, 8, seed: 4, viewsPerSample: 3).GetBatch(17).Should().Equal(sampler.GetBatch(17));
+        var act = () => new DomainBalancedSampler(Split, 8, viewsPerSample: 0);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("viewsPerSample");
+    }
+
+    [Fact]
     public void GetBatch_OverManyStepsCoversTheInPartUniformly()
     {
         var sampler = new DomainBalancedSampler(Split, 32, seed: 9);

@@ -111,6 +111,19 @@ public sealed class ImageFolderDatasetTests : IDisposable
     }
 
     [Fact]
+    public void Open_DomainWithoutClassFolders_IsNamed()
+    {
+        _folder.Add("a/cat/1.png");
+        _folder.AddFolder("b");
+
+        var act = () => ImageFolderDataset.Open(_folder.Root);
+
+        act.Should().Throw<DatasetValidationException>().Which.Problems.Should().Equal(
+            $"Domain folder '{Path.Combine(_folder.Root, "b")}' has no class folders; expected ROOT/<domain>/<class>/<image>.",
+            "Class folder 'cat' exists in domain [a] but not in [b]; every domain must have the same class folders.");
+    }
+
+    [Fact]
     public void Open_TruncatedJpeg_IsFoundByFullDecodingButNotByHeaderCheck()
     {
         foreach (var domain in new[] { "a", "b" }) _folder.Add($"{domain}/cat/ok.png");
