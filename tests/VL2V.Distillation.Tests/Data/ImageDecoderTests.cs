@@ -60,6 +60,26 @@ public sealed class ImageDecoderTests
         image.Pixels.Zip(expected, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThanOrEqualTo(8);
     }
 
+    // DomainBed reads images with PIL's Image.open(f).convert("RGB"); Fixtures/data/decode.json holds Pillow 9.4's
+    // pixels of the files next to it (make_decode_fixture.py).
+    [Theory]
+    [InlineData("decode_rgb.jpg")]
+    [InlineData("decode_gray.jpg")]
+    [InlineData("decode_palette.png")]
+    [InlineData("decode_rgba.png")]
+    public void Decode_MatchesPillowConvertRgb(string file)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "Fixtures", "data");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "decode.json")));
+        var reference = json.RootElement.GetProperty("images").GetProperty(file);
+        var expected = Convert.FromBase64String(reference.GetProperty("planar_base64").GetString()!);
+
+        var image = ImageDecoder.Decode(Path.Combine(folder, file));
+
+        (image.Width, image.Height).Should().Be((reference.GetProperty("width").GetInt32(), reference.GetProperty("height").GetInt32()));
+        image.Pixels.Zip(expected, (a, b) => Math.Abs(a - b)).Max().Should().Be(0);
+    }
+
     [Fact]
     public void Decode_Garbage_NamesTheFileAndTheReason()
     {
