@@ -12,12 +12,15 @@ namespace VL2V.Distillation.Data;
 /// Domains are the sub-folders of the root and classes the sub-folders of each domain, both sorted ordinally (as
 /// Python's <c>sorted</c> does); every domain must have the same class folders. A class's images are the .jpg,
 /// .jpeg and .png files (any case) in its folder and below, in the order of torchvision's <c>ImageFolder</c>
-/// (folders by path, then file names, ordinally). Other files are ignored and counted in <see cref="Report"/>.
+/// (folders by path, then file names, ordinally). Files in the other formats torchvision's <c>ImageFolder</c> reads
+/// (.bmp, .ppm, .pgm, .tif, .tiff, .webp) are reported as invalid, since leaving them out silently would shift sample
+/// indices away from DomainBed's; all other files are ignored and counted in <see cref="Report"/>.
 /// Open validates everything before training starts (see <see cref="ImageFolderOptions"/>). Immutable and thread-safe.
 /// </remarks>
 public sealed class ImageFolderDataset : IDomainDataset
 {
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
+    private static readonly string[] OtherTorchvisionExtensions = [".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp"];
     private readonly IReadOnlyList<(string RelativePath, int Label)>[] _images;
 
     private ImageFolderDataset(string root, IReadOnlyList<string> domains, IReadOnlyList<string> classFolders,
@@ -91,6 +94,7 @@ public sealed class ImageFolderDataset : IDomainDataset
             CheckExpected(expected, domains, allClasses, problems);
 
         int ignored = 0;
+        var unsupported = new List<SkippedImage>();
         var files = new List<(string RelativePath, int Label)>[domains.Count];
         for (int d = 0; d < domains.Count; d++)
         {
@@ -102,37 +106,50 @@ public sealed class ImageFolderDataset : IDomainDataset
                 int before = files[d].Count;
                 foreach (var file in EnumerateImageFolderOrder(classDir))
                 {
-                    if (Extensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
+                    var extension = Path.GetExtension(file);
+                    if (Extensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
+                    {
                         files[d].Add((Path.GetRelativePath(root, file).Replace('\\', '/'), label));
+                    }
+                    else if (OtherTorchvisionExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
+                    {
+                        unsupported.Add(new SkippedImage(file, $"Image '{file}' is a {extension} file, but only .jpg, .jpeg and .png are read; " +
+                            "DomainBed would include it, so sample indices and splits would differ. Convert it to PNG or delete it."));
+                    }
                     else
+                    {
                         ignored++;
+                    }
                 }
                 if (files[d].Count == before)
                     problems.Add($"Class folder '{classDir}' has no images (.jpg, .jpeg or .png); add images or remove the folder from every domain.");
             }
         }
 
-        var skipped = new List<SkippedImage>();
+        var bad = new SortedDictionary<string, SkippedImage>(StringComparer.Ordinal);
+        foreach (var u in unsupported) bad[Path.GetRelativePath(root, u.Path).Replace('\\', '/')] = u;
         if (options.Validation != ImageValidation.None)
         {
-            var bad = FindBadImages(root, files, options);
-            if (bad.Count > 0 && !options.SkipInvalidImages)
+            foreach (var (relative, b) in FindBadImages(root, files, options)) bad[relative] = b;
+        }
+        var skipped = new List<SkippedImage>();
+        if (bad.Count > 0 && !options.SkipInvalidImages)
+        {
+            problems.AddRange(bad.Values.Select(b => b.Reason));
+        }
+        else if (bad.Count > 0)
+        {
+            skipped.AddRange(bad.Values);
+            for (int d = 0; d < files.Length; d++)
             {
-                problems.AddRange(bad.Values.Select(b => b.Reason));
-            }
-            else if (bad.Count > 0)
-            {
-                skipped.AddRange(bad.Values);
-                for (int d = 0; d < files.Length; d++)
+                var kept = files[d].Where(f => !bad.ContainsKey(f.RelativePath)).ToList();
+                var keptLabels = kept.Select(k => k.Label).ToHashSet();
+                foreach (var label in files[d].Select(f => f.Label).Distinct().Where(l => !keptLabels.Contains(l)))
                 {
-                    var kept = files[d].Where(f => !bad.ContainsKey(f.RelativePath)).ToList();
-                    foreach (var label in files[d].Select(f => f.Label).Distinct().Where(l => !kept.Any(k => k.Label == l)))
-                    {
-                        problems.Add($"Class folder '{Path.Combine(root, domains[d], allClasses[label])}' has no valid images " +
-                            "left after skipping the invalid ones; add images or remove the folder from every domain.");
-                    }
-                    files[d] = kept;
+                    problems.Add($"Class folder '{Path.Combine(root, domains[d], allClasses[label])}' has no valid images " +
+                        "left after skipping the invalid ones; add images or remove the folder from every domain.");
                 }
+                files[d] = kept;
             }
         }
 

@@ -161,6 +161,22 @@ public sealed class ImageFolderDatasetTests : IDisposable
     }
 
     [Fact]
+    public void Open_ImageFormatThatDomainBedWouldRead_IsAProblemNotSilentlyIgnored()
+    {
+        foreach (var domain in new[] { "a", "b" }) _folder.Add($"{domain}/cat/1.png");
+        var bmp = _folder.AddBytes("a/cat/0.BMP", new byte[64]);
+        _folder.AddBytes("a/cat/readme.md", new byte[3]);
+
+        var act = () => ImageFolderDataset.Open(_folder.Root, new ImageFolderOptions { Validation = ImageValidation.None });
+        var skipping = ImageFolderDataset.Open(_folder.Root, new ImageFolderOptions { SkipInvalidImages = true });
+
+        act.Should().Throw<DatasetValidationException>().Which.Problems.Should().Equal(
+            $"Image '{bmp}' is a .BMP file, but only .jpg, .jpeg and .png are read; DomainBed would include it, so sample indices and splits would differ. Convert it to PNG or delete it.");
+        skipping.Report.Skipped.Should().ContainSingle().Which.Path.Should().Be(bmp);
+        skipping.Report.IgnoredFiles.Should().Be(1);
+    }
+
+    [Fact]
     public void Open_SkipInvalidImages_StillFailsWhenAClassIsLeftEmpty()
     {
         _folder.Add("a/cat/1.png");
