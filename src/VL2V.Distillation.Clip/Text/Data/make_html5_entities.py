@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Writes html5_entities.txt: the WHATWG HTML5 named character references as Python's html.entities.html5
 holds them (2231 names, with and without the trailing ';' exactly as the standard lists them).
 One line per name: NAME<TAB>code points in hex separated by spaces. Run: python3 make_html5_entities.py"""
