@@ -97,26 +97,39 @@ public sealed class ClipImagePreprocessor
     internal void Fill(PilImage image, Span<float> destination)
     {
         var n = Size;
-        var resized = Resize(image, n);
-        var (top, left) = CropOrigin(resized.Width, resized.Height, n);
-        var channels = resized.Channels;
-        var gray = resized.Mode is PilMode.L or PilMode.LA or PilMode.Bilevel;
+        var rgb = CroppedRgb(Resize(image, n), n);
         for (var c = 0; c < 3; c++)
         {
             var mean = _mean[c];
             var std = _std[c];
-            var source = gray ? 0 : c;
             var plane = destination.Slice(c * n * n, n * n);
-            for (var y = 0; y < n; y++)
+            for (int i = 0, p = c; i < plane.Length; i++, p += 3)
             {
-                var row = ((top + y) * resized.Width + left) * channels + source;
-                for (var x = 0; x < n; x++)
-                {
-                    var v = resized.Pixels[row + x * channels] / 255f;             // ToTensor: float32 division
-                    plane[y * n + x] = (v - mean) / std;                          // Normalize: sub, then div
-                }
+                var v = rgb[p] / 255f;                                   // ToTensor: float32 division
+                plane[i] = (v - mean) / std;                             // Normalize: subtract, then divide
             }
         }
+    }
+
+    /// <summary><c>CenterCrop(n)</c> then <c>convert("RGB")</c>: <c>[n, n, 3] uint8</c> (alpha dropped, gray replicated).</summary>
+    internal static byte[] CroppedRgb(PilImage resized, int n)
+    {
+        var (top, left) = CropOrigin(resized.Width, resized.Height, n);
+        var channels = resized.Channels;
+        var gray = resized.Mode is PilMode.L or PilMode.LA or PilMode.Bilevel;
+        var rgb = new byte[n * n * 3];
+        for (var y = 0; y < n; y++)
+        {
+            var source = ((top + y) * resized.Width + left) * channels;
+            for (var x = 0; x < n; x++, source += channels)
+            {
+                var target = (y * n + x) * 3;
+                rgb[target] = resized.Pixels[source];
+                rgb[target + 1] = resized.Pixels[gray ? source : source + 1];
+                rgb[target + 2] = resized.Pixels[gray ? source : source + 2];
+            }
+        }
+        return rgb;
     }
 
     /// <summary>torchvision's <c>Resize(n)</c> target for a PIL image: the shorter side n, the longer <c>int(n·long/short)</c>.</summary>
