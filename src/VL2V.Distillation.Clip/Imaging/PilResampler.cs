@@ -71,72 +71,120 @@ internal static class PilResampler
         return v < 0 ? (byte)0 : v > 255 ? (byte)255 : (byte)v;
     }
 
-    /// <summary>Horizontal pass: <c>src [height, width, channels]</c> → <c>dst [height, outWidth, channels]</c>.</summary>
-    public static void Horizontal(ReadOnlySpan<byte> src, int width, int height, int channels, Span<byte> dst, Coefficients c)
+    /// <summary>
+    /// Horizontal pass over rows <paramref name="rowCount"/> of <c>src [*, width, channels]</c> for output columns
+    /// <c>[firstColumn, firstColumn + dst width)</c> → <c>dst [rowCount, columnCount, channels]</c>.
+    /// </summary>
+    private static void Horizontal(ReadOnlySpan<byte> src, int width, int channels, int rowCount, Span<byte> dst, Coefficients c, int firstColumn, int columnCount)
     {
-        var outWidth = c.Start.Length;
-        for (var y = 0; y < height; y++)
+        var half = 1 << (PrecisionBits - 1);
+        for (var y = 0; y < rowCount; y++)
         {
             var srcRow = src.Slice(y * width * channels, width * channels);
-            var dstRow = dst.Slice(y * outWidth * channels, outWidth * channels);
-            for (var o = 0; o < outWidth; o++)
+            var dstRow = dst.Slice(y * columnCount * channels, columnCount * channels);
+            for (var j = 0; j < columnCount; j++)
             {
+                var o = firstColumn + j;
                 var weights = c.Weights.AsSpan(o * c.KernelSize, c.Count[o]);
-                var first = c.Start[o] * channels;
-                for (var ch = 0; ch < channels; ch++)
+                var taps = srcRow.Slice(c.Start[o] * channels, weights.Length * channels);
+                var d = j * channels;
+                if (channels == 3)
                 {
-                    var acc = 1 << (PrecisionBits - 1);
-                    var p = first + ch;
-                    for (var t = 0; t < weights.Length; t++, p += channels) acc += srcRow[p] * weights[t];
-                    dstRow[o * channels + ch] = Clip8(acc);
+                    int a0 = half, a1 = half, a2 = half;
+                    for (int t = 0, p = 0; t < weights.Length; t++, p += 3)
+                    {
+                        var w = weights[t];
+                        a0 += taps[p] * w;
+                        a1 += taps[p + 1] * w;
+                        a2 += taps[p + 2] * w;
+                    }
+                    dstRow[d] = Clip8(a0);
+                    dstRow[d + 1] = Clip8(a1);
+                    dstRow[d + 2] = Clip8(a2);
+                }
+                else
+                {
+                    for (var ch = 0; ch < channels; ch++)
+                    {
+                        var acc = half;
+                        for (int t = 0, p = ch; t < weights.Length; t++, p += channels) acc += taps[p] * weights[t];
+                        dstRow[d + ch] = Clip8(acc);
+                    }
                 }
             }
         }
     }
 
-    /// <summary>Vertical pass: <c>src [height, width, channels]</c> → <c>dst [outHeight, width, channels]</c>.</summary>
-    public static void Vertical(ReadOnlySpan<byte> src, int width, int height, int channels, Span<byte> dst, Coefficients c)
+    /// <summary>
+    /// Vertical pass for output rows <c>[firstRow, firstRow + rowCount)</c>; <paramref name="src"/> holds input rows
+    /// from <paramref name="srcFirstRow"/> on, each <paramref name="rowLength"/> bytes.
+    /// </summary>
+    private static void Vertical(ReadOnlySpan<byte> src, int rowLength, int srcFirstRow, Span<byte> dst, Coefficients c, int firstRow, int rowCount)
     {
-        var outHeight = c.Start.Length;
-        var rowLength = width * channels;
         var acc = new int[rowLength];
-        for (var o = 0; o < outHeight; o++)
+        for (var r = 0; r < rowCount; r++)
         {
+            var o = firstRow + r;
             Array.Fill(acc, 1 << (PrecisionBits - 1));
             var weights = c.Weights.AsSpan(o * c.KernelSize, c.Count[o]);
             for (var t = 0; t < weights.Length; t++)
             {
                 var w = weights[t];
-                var srcRow = src.Slice((c.Start[o] + t) * rowLength, rowLength);
-                for (var i = 0; i < rowLength; i++) acc[i] += srcRow[i] * w;
+                var srcRow = src.Slice((c.Start[o] + t - srcFirstRow) * rowLength, rowLength);
+                for (var i = 0; i < acc.Length; i++) acc[i] += srcRow[i] * w;
             }
-            var dstRow = dst.Slice(o * rowLength, rowLength);
-            for (var i = 0; i < rowLength; i++) dstRow[i] = Clip8(acc[i]);
+            var dstRow = dst.Slice(r * rowLength, rowLength);
+            for (var i = 0; i < acc.Length; i++) dstRow[i] = Clip8(acc[i]);
         }
     }
 
     /// <summary>
-    /// PIL BICUBIC resize of an interleaved uint8 image; a pass whose size does not change is skipped, as in Pillow.
+    /// PIL BICUBIC resize of an interleaved uint8 image to <paramref name="outWidth"/> × <paramref name="outHeight"/>;
+    /// a pass whose size does not change is skipped, as in Pillow.
     /// </summary>
     /// <returns><c>[outHeight, outWidth, channels] uint8</c>.</returns>
-    public static byte[] Bicubic(byte[] src, int width, int height, int channels, int outWidth, int outHeight)
+    public static byte[] Bicubic(byte[] src, int width, int height, int channels, int outWidth, int outHeight) =>
+        BicubicWindow(src, width, height, channels, outWidth, outHeight, 0, 0, outWidth, outHeight);
+
+    /// <summary>
+    /// The window <c>[top, top + windowHeight) × [left, left + windowWidth)</c> of <see cref="Bicubic"/>'s result,
+    /// computing only the pixels (and intermediate rows) it needs: every output pixel of PIL's resize depends only on
+    /// its own taps, so the window is identical to cropping the full resize.
+    /// </summary>
+    /// <returns><c>[windowHeight, windowWidth, channels] uint8</c>.</returns>
+    public static byte[] BicubicWindow(byte[] src, int width, int height, int channels, int outWidth, int outHeight,
+                                       int left, int top, int windowWidth, int windowHeight)
     {
-        var current = src;
-        var currentWidth = width;
+        var vertical = outHeight != height ? BicubicCoefficients(height, outHeight) : null;
+        int rowFrom = top, rowTo = top + windowHeight;                   // input rows the vertical pass reads
+        if (vertical is not null)
+        {
+            rowFrom = vertical.Start[top];
+            rowTo = 0;
+            for (var o = top; o < top + windowHeight; o++) rowTo = Math.Max(rowTo, vertical.Start[o] + vertical.Count[o]);
+        }
+
+        byte[] rows;                                                     // [rowTo - rowFrom, windowWidth, channels]
+        var rowLength = windowWidth * channels;
         if (outWidth != width)
         {
-            var horizontal = new byte[height * outWidth * channels];
-            Horizontal(current, width, height, channels, horizontal, BicubicCoefficients(width, outWidth));
-            current = horizontal;
-            currentWidth = outWidth;
+            rows = new byte[(rowTo - rowFrom) * rowLength];
+            Horizontal(src.AsSpan(rowFrom * width * channels), width, channels, rowTo - rowFrom, rows,
+                BicubicCoefficients(width, outWidth), left, windowWidth);
         }
-        if (outHeight != height)
+        else
         {
-            var vertical = new byte[outHeight * currentWidth * channels];
-            Vertical(current, currentWidth, height, channels, vertical, BicubicCoefficients(height, outHeight));
-            current = vertical;
+            rows = new byte[(rowTo - rowFrom) * rowLength];
+            for (var y = rowFrom; y < rowTo; y++)
+            {
+                Array.Copy(src, (y * width + left) * channels, rows, (y - rowFrom) * rowLength, rowLength);
+            }
         }
-        return ReferenceEquals(current, src) ? (byte[])src.Clone() : current;
+
+        if (vertical is null) return rows;
+        var result = new byte[windowHeight * rowLength];
+        Vertical(rows, rowLength, rowFrom, result, vertical, top, windowHeight);
+        return result;
     }
 
     /// <summary>PIL NEAREST resize (Pillow's affine scaler: positions accumulated from <c>0.5 · in/out</c> in steps of <c>in/out</c>).</summary>

@@ -29,19 +29,6 @@ public sealed class PilModeParityTests
     private static JsonElement Entry(string file) =>
         Expected().GetProperty("images").EnumerateArray().Single(i => i.GetProperty("file").GetString() == file);
 
-    private static byte[] ToRgb(PilImage image)
-    {
-        var rgb = new byte[image.Width * image.Height * 3];
-        var gray = image.Mode is PilMode.L or PilMode.LA or PilMode.Bilevel;
-        for (int p = 0, q = 0; q < rgb.Length; p += image.Channels, q += 3)
-        {
-            rgb[q] = image.Pixels[p];
-            rgb[q + 1] = image.Pixels[gray ? p : p + 1];
-            rgb[q + 2] = image.Pixels[gray ? p : p + 2];
-        }
-        return rgb;
-    }
-
     [Theory]
     [MemberData(nameof(Files))]
     public void Decode_ModeFixture_MatchesPilOpenConvertRgb(string file)
@@ -56,7 +43,7 @@ public sealed class PilModeParityTests
             var m => throw new InvalidOperationException(m),
         };
         image.Mode.Should().Be(expectedMode);
-        ToRgb(image).Should().Equal(Convert.FromBase64String(entry.GetProperty("decoded_rgb").GetString()!));
+        ClipImagePreprocessor.ToRgb(image).Should().Equal(Convert.FromBase64String(entry.GetProperty("decoded_rgb").GetString()!));
     }
 
     [Theory]
@@ -72,10 +59,10 @@ public sealed class PilModeParityTests
 
             (resized.Width, resized.Height).Should().Be((size.GetProperty("resized_width").GetInt32(), size.GetProperty("resized_height").GetInt32()));
             var expectedResized = Convert.FromBase64String(size.GetProperty("resized_rgb").GetString()!);
-            var actualResized = ToRgb(resized);
+            var actualResized = ClipImagePreprocessor.ToRgb(resized);
             Enumerable.Range(0, expectedResized.Length).Count(i => expectedResized[i] != actualResized[i])
                 .Should().Be(0, $"{file} at n={n}: every resized uint8 must match PIL");
-            ClipImagePreprocessor.CroppedRgb(resized, n).Should().Equal(Convert.FromBase64String(size.GetProperty("cropped_rgb").GetString()!),
+            ClipImagePreprocessor.ToRgb(ClipImagePreprocessor.ResizeAndCrop(image, n)).Should().Equal(Convert.FromBase64String(size.GetProperty("cropped_rgb").GetString()!),
                 $"{file} at n={n}: the crop origin is ({size.GetProperty("crop_top")}, {size.GetProperty("crop_left")})");
         }
     }
