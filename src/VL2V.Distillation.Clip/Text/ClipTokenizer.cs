@@ -15,7 +15,7 @@ namespace VL2V.Distillation.Clip.Text;
 /// <remarks>
 /// The vocabulary is openai's (MIT licence) and is never bundled or downloaded: load it from a path with
 /// <see cref="FromOpenAIVocabulary"/> (<c>bpe_simple_vocab_16e6.txt.gz</c>) or <see cref="FromHuggingFaceFiles"/>
-/// (<c>vocab.json</c> + <c>merges.txt</c>). Instances are immutable.
+/// (<c>vocab.json</c> + <c>merges.txt</c>). Settings and vocabulary never change after loading.
 /// Cleaning reproduces ftfy's repairs except its rarer mojibake heuristics (see <c>TextRepair</c> in the source).
 /// </remarks>
 public sealed class ClipTokenizer
