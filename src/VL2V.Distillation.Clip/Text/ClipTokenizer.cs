@@ -17,6 +17,9 @@ namespace VL2V.Distillation.Clip.Text;
 /// <see cref="FromOpenAIVocabulary"/> (<c>bpe_simple_vocab_16e6.txt.gz</c>) or <see cref="FromHuggingFaceFiles"/>
 /// (<c>vocab.json</c> + <c>merges.txt</c>). Settings and vocabulary never change after loading.
 /// Cleaning reproduces ftfy's repairs except its rarer mojibake heuristics (see <c>TextRepair</c> in the source).
+/// Its final NFC step uses the platform's ICU library: under .NET's globalization-invariant mode
+/// (<c>DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1</c>) strings cannot be normalised, so text with decomposed accents
+/// (e.g. "e" + U+0301) then tokenizes differently from openai/CLIP.
 /// </remarks>
 public sealed class ClipTokenizer
 {

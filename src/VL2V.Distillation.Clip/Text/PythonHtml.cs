@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace VL2V.Distillation.Clip.Text;
@@ -61,24 +60,6 @@ internal static partial class PythonHtml
         cp is >= 0x1 and <= 0x8 or >= 0xE and <= 0x1F or >= 0x7F and <= 0x9F or >= 0xFDD0 and <= 0xFDEF or 0xB
         || (cp & 0xFFFE) == 0xFFFE;                                      // U+xFFFE and U+xFFFF of every plane
 
-    private static FrozenDictionary<string, string> LoadHtml5()
-    {
-        const string name = "VL2V.Distillation.Clip.Text.html5_entities.txt";
-        using var stream = typeof(PythonHtml).Assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"The embedded resource '{name}' is missing from {typeof(PythonHtml).Assembly.GetName().Name}; the package is damaged.");
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.Length == 0) continue;
-            var tab = line.IndexOf('\t');
-            var sb = new StringBuilder();
-            foreach (var hex in line[(tab + 1)..].Split(' '))
-            {
-                sb.Append(char.ConvertFromUtf32(int.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)));
-            }
-            result[line[..tab]] = sb.ToString();
-        }
-        return result.ToFrozenDictionary(StringComparer.Ordinal);
-    }
+    private static FrozenDictionary<string, string> LoadHtml5() =>
+        TextTables.Load("html5_entities.txt").ToFrozenDictionary(StringComparer.Ordinal);
 }

@@ -189,17 +189,11 @@ internal static partial class TextRepair
         return sb?.ToString() ?? text;
     }
 
-    private static FrozenDictionary<char, string> BuildWidthMap()
-    {
-        var map = new Dictionary<char, string> { ['\u3000'] = " " };
-        for (var c = '\uFF01'; c < '\uFFF0'; c++)
-        {
-            var s = c.ToString();
-            var alternate = s.Normalize(NormalizationForm.FormKC);
-            if (alternate != s) map[c] = alternate;
-        }
-        return map.ToFrozenDictionary();
-    }
+    // ftfy's WIDTH_MAP (U+3000 and the NFKC forms of U+FF01..U+FFEF), generated with Python's Unicode database.
+    private static FrozenDictionary<char, string> BuildWidthMap() =>
+        TextTables.Load("width_map.txt").ToFrozenDictionary(
+            e => (char)int.Parse(e.Key, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture),
+            e => e.Value);
 
     private static string UncurlQuotes(string text)
     {
