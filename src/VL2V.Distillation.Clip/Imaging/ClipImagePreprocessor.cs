@@ -8,9 +8,11 @@ namespace VL2V.Distillation.Clip.Imaging;
 /// replicated) → <c>x/255</c> → <c>(x - mean)/std</c>, all in float32.
 /// </summary>
 /// <remarks>
-/// Instances are immutable and may be shared between threads. 16-bit PNGs are reduced to 8 bits by the decoder
-/// (PIL keeps 16-bit gray as mode I;16), CMYK JPEGs are converted by Skia (PIL keeps CMYK until <c>convert</c>), and
-/// EXIF orientation is ignored exactly as CLIP ignores it.
+/// Instances are immutable and may be shared between threads. Checked bit for bit against Pillow for RGB, RGBA, L,
+/// LA, palette (PNG, GIF) and 1-bit PNGs and RGB/gray JPEGs. Not reproduced exactly: 16-bit PNGs (Skia rounds to
+/// 8 bits; PIL keeps the high byte of 16-bit RGB and opens 16-bit gray as mode I;16) and CMYK JPEGs (converted by
+/// Skia, by PIL only at <c>convert("RGB")</c>). EXIF orientation is ignored, exactly as CLIP ignores it. Batches are
+/// processed sequentially; call from several threads to spread images over cores.
 /// </remarks>
 public sealed class ClipImagePreprocessor
 {

@@ -139,17 +139,10 @@ internal static class PilResampler
     }
 
     /// <summary>
-    /// PIL BICUBIC resize of an interleaved uint8 image to <paramref name="outWidth"/> × <paramref name="outHeight"/>;
-    /// a pass whose size does not change is skipped, as in Pillow.
-    /// </summary>
-    /// <returns><c>[outHeight, outWidth, channels] uint8</c>.</returns>
-    public static byte[] Bicubic(byte[] src, int width, int height, int channels, int outWidth, int outHeight) =>
-        BicubicWindow(src, width, height, channels, outWidth, outHeight, 0, 0, outWidth, outHeight);
-
-    /// <summary>
-    /// The window <c>[top, top + windowHeight) × [left, left + windowWidth)</c> of <see cref="Bicubic"/>'s result,
-    /// computing only the pixels (and intermediate rows) it needs: every output pixel of PIL's resize depends only on
-    /// its own taps, so the window is identical to cropping the full resize.
+    /// PIL BICUBIC resize of an interleaved uint8 image to <paramref name="outWidth"/> × <paramref name="outHeight"/>,
+    /// returning only the window <c>[top, top + windowHeight) × [left, left + windowWidth)</c> and computing only the
+    /// pixels (and intermediate rows) it needs: every output pixel of PIL's resize depends only on its own taps, so
+    /// the window is identical to cropping the full resize. A pass whose size does not change is skipped, as in Pillow.
     /// </summary>
     /// <returns><c>[windowHeight, windowWidth, channels] uint8</c>.</returns>
     public static byte[] BicubicWindow(byte[] src, int width, int height, int channels, int outWidth, int outHeight,
