@@ -17,8 +17,10 @@ namespace VL2V.Distillation.Clip.Text;
 /// the bytes form valid UTF-8 with at least one multi-byte sequence (UTF-8 read as one of those two code pages,
 /// by far the most common case: <c>cafÃ©</c> → <c>café</c>, <c>â€œ</c> → <c>“</c>). ftfy additionally
 /// gates this on its statistical "badness" heuristic and also tries windows-1250/1251/1253/1254/1257,
-/// ISO-8859-2, MacRoman and CP437, restores 0xA0 bytes turned into spaces and decodes mixed UTF-8 fragments;
-/// those rarer repairs are not reproduced.
+/// ISO-8859-2, MacRoman and CP437, restores 0xA0 bytes turned into spaces and decodes mixed UTF-8 fragments
+/// (<c>decode_inconsistent_utf8</c>); those rarer repairs are not reproduced. Without the heuristic gate, a text
+/// whose only non-ASCII characters happen to form valid UTF-8 when read as windows-1252 (e.g. German <c>groß“</c>,
+/// bytes DF 93) is "repaired" where ftfy might leave it alone; in English captions such pairs do not occur.
 /// </remarks>
 internal static partial class TextRepair
 {
