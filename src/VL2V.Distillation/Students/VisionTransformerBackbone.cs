@@ -162,14 +162,17 @@ public sealed class VisionTransformerBackbone : StudentBackbone
 
     private void InitializeLikeTimm()
     {
+        // timm: trunc_normal_(std=.02) truncated at ±2 (absolute) = ±100σ, which never triggers, so a plain normal
+        // draw is the same distribution. (TorchSharp 0.107's nn.init.trunc_normal_ is not used: with std: 0.02 it
+        // filled tensors with the constant 0.02 and produced non-finite values.)
         using var noGrad = torch.no_grad();
-        nn.init.trunc_normal_(pos_embed, std: 0.02);
-        nn.init.normal_(cls_token, std: 1e-6);
-        if (dist_token is not null) nn.init.trunc_normal_(dist_token, std: 0.02);
+        pos_embed.normal_(0, 0.02).clamp_(-2, 2);
+        cls_token.normal_(0, 1e-6);
+        dist_token?.normal_(0, 0.02).clamp_(-2, 2);
         foreach (var module in blocks.modules().OfType<Linear>())
         {
-            nn.init.trunc_normal_(module.weight, std: 0.02);
-            if (module.bias is not null) nn.init.zeros_(module.bias);
+            module.weight!.normal_(0, 0.02).clamp_(-2, 2);
+            module.bias?.zero_();
         }
     }
 }

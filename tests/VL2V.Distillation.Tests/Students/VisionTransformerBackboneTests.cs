@@ -173,6 +173,21 @@ public sealed class VisionTransformerBackboneTests : IDisposable
     }
 
     [Fact]
+    public void Constructor_RandomInit_IsFiniteWithTimmScales()
+    {
+        using var vit = VisionTransformerBackbone.VitS16(imageSize: 32);
+        var parameters = vit.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+
+        parameters.Values.Should().OnlyContain(p => torch.isfinite(p).all().item<bool>());
+        foreach (var name in new[] { "pos_embed", "blocks.0.attn.qkv.weight", "blocks.11.mlp.fc2.weight" })
+        {
+            parameters[name].std().item<float>().Should().BeApproximately(0.02f, 0.002f, $"timm draws {name} with std 0.02");
+        }
+        parameters["blocks.3.mlp.fc1.bias"].abs().max().item<float>().Should().Be(0f);
+        parameters["cls_token"].abs().max().item<float>().Should().BeLessThan(1e-4f, "timm draws cls_token with std 1e-6");
+    }
+
+    [Fact]
     public void Constructor_ImageSizeNotMultipleOfPatch_Throws()
     {
         var act = () => new VisionTransformerBackbone(30, 8, 1, 2, 64, 128);
