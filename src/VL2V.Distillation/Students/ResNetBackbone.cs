@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using VL2V.Distillation.Checkpoints;
 
 namespace VL2V.Distillation.Students;
 
@@ -93,13 +94,14 @@ public sealed class ResNetBackbone : StudentBackbone
     /// </summary>
     /// <param name="path">The weights file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The keys or shapes are not those of this ResNet; the message lists them.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable state dict.</exception>
+    /// <exception cref="CheckpointMismatchException">The keys or shapes are not those of this ResNet; the message lists them.</exception>
     public override void LoadWeights(string path)
     {
-        var stateDict = BackboneWeights.Read(path);
+        var stateDict = StateDictFile.Read(path);
         stateDict.Remove("fc.weight");
         stateDict.Remove("fc.bias");
-        BackboneWeights.LoadStrict(this, stateDict, path, Description,
+        StateDictLoader.Load(this, stateDict, path, Description,
             $"The {_variant} expects torchvision key names (conv1.weight, bn1.*, layer1.0.conv1.weight, …); " +
             "check that the file is a torchvision ResNet of the same depth.");
     }

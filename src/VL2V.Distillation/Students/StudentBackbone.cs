@@ -1,3 +1,5 @@
+using VL2V.Distillation.Checkpoints;
+
 namespace VL2V.Distillation.Students;
 
 /// <summary>
@@ -26,7 +28,8 @@ public abstract class StudentBackbone : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Loads pretrained weights from a state-dict file (<c>.pt</c>/<c>.pth</c> saved by <c>torch.save(state_dict)</c>,
-    /// or <c>.safetensors</c>), strictly: every parameter and buffer must be present with the right shape.
+    /// or <c>.safetensors</c>; read by <see cref="StateDictFile.Read"/>, so <c>{"model": …}</c> wrappers and a
+    /// <c>module.</c> prefix are accepted), strictly: every parameter and buffer must be present with the right shape.
     /// </summary>
     /// <remarks>
     /// The base implementation expects this module's own key names (a file written from this backbone's
@@ -36,11 +39,12 @@ public abstract class StudentBackbone : nn.Module<Tensor, Tensor>
     /// </remarks>
     /// <param name="path">The weights file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The keys or shapes do not match this backbone; the message lists them.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable state dict.</exception>
+    /// <exception cref="CheckpointMismatchException">The keys or shapes do not match this backbone; the message lists them.</exception>
     public virtual void LoadWeights(string path)
     {
-        var stateDict = BackboneWeights.Read(path);
-        BackboneWeights.LoadStrict(this, stateDict, path, Description, fix: null);
+        var stateDict = StateDictFile.Read(path);
+        StateDictLoader.Load(this, stateDict, path, Description);
     }
 
     /// <summary>The architecture and configuration in a few words, for error messages (e.g. <c>ResNet-50 backbone</c>).</summary>

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using VL2V.Distillation.Checkpoints;
 using VL2V.Distillation.Students.Modules;
 
 namespace VL2V.Distillation.Students;
@@ -149,13 +150,14 @@ public sealed class VisionTransformerBackbone : StudentBackbone
     /// </summary>
     /// <param name="path">The weights file (<c>.pt</c>/<c>.pth</c> or <c>.safetensors</c>).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The keys or shapes do not match this configuration; the message lists them.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable state dict.</exception>
+    /// <exception cref="CheckpointMismatchException">The keys or shapes do not match this configuration; the message lists them.</exception>
     public override void LoadWeights(string path)
     {
-        var file = BackboneWeights.Read(path);
+        var file = StateDictFile.Read(path);
         var convention = VitKeyMap.DetectConvention(file.Keys);
         var stateDict = VitKeyMap.ToOwnNames(file, convention);
-        BackboneWeights.LoadStrict(this, stateDict, path, Description,
+        StateDictLoader.Load(this, stateDict, path, Description,
             $"The file was read with {convention} key names. Check the variant (depth, width, distillation token) and that " +
             $"the position embedding was trained for {ImageSize}×{ImageSize} images (pos_embed has {pos_embed.shape[1]} tokens here).");
     }

@@ -1,3 +1,4 @@
+using VL2V.Distillation.Checkpoints;
 using VL2V.Distillation.Students;
 using static VL2V.Distillation.Tests.Students.StudentTestSupport;
 
@@ -47,10 +48,31 @@ public sealed class ResNetBackboneTests
 
         var act = () => backbone.LoadWeights(path);
 
-        var error = act.Should().Throw<InvalidDataException>().Which;
-        error.Message.Should().Contain($"'{path}'").And.Contain("ResNet-50 backbone")
-            .And.Contain("missing key(s)").And.Contain("layer1.0.bn3.weight")
-            .And.Contain("wrong shape").And.Contain("torchvision key names");
+        var error = act.Should().Throw<CheckpointMismatchException>().Which;
+        error.MissingKeys.Should().HaveCount(198).And.Contain("layer1.0.conv3.weight");
+        error.UnexpectedKeys.Should().BeEmpty("fc.* is dropped and every resnet18 key exists in resnet50");
+        error.WrongShapeKeys.Should().ContainSingle(m => m.Key == "layer1.0.conv1.weight")
+            .Which.Expected.Should().Equal(64L, 64, 1, 1);
+        error.Message.Should().StartWith($"Checkpoint '{path}' does not match ResNet-50 backbone: 198 missing keys [layer1.0.bn3.bias")
+            .And.Contain("layer1.0.conv1.weight: expected [64, 64, 1, 1], found [64, 64, 3, 3]")
+            .And.EndWith("The ResNet-50 expects torchvision key names (conv1.weight, bn1.*, layer1.0.conv1.weight, …); check that the file is a torchvision ResNet of the same depth.");
+    }
+
+    [Fact]
+    public void LoadWeights_NotAWeightsFile_ThrowsInvalidDataNamingTheFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"vl2v-not-weights-{Guid.NewGuid():N}.pth");
+        File.WriteAllText(path, "these are not weights");
+        try
+        {
+            using var backbone = ResNetBackbone.ResNet18();
+            var act = () => backbone.LoadWeights(path);
+            act.Should().Throw<InvalidDataException>().WithMessage($"*'{path}'*");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

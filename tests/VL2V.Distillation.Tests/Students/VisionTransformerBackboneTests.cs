@@ -1,4 +1,5 @@
 using TorchSharp.PyBridge;
+using VL2V.Distillation.Checkpoints;
 using VL2V.Distillation.Students;
 using static VL2V.Distillation.Tests.Students.StudentTestSupport;
 
@@ -143,9 +144,11 @@ public sealed class VisionTransformerBackboneTests : IDisposable
 
         var act = () => deeper.LoadWeights(path);
 
-        act.Should().Throw<InvalidDataException>().Which.Message.Should()
-            .Contain($"'{path}'").And.Contain("12 missing key(s) [blocks.2.attn.proj.bias")
-            .And.Contain("torchvision key names").And.NotContain("unexpected");
+        var error = act.Should().Throw<CheckpointMismatchException>().Which;
+        error.MissingKeys.Should().HaveCount(12).And.OnlyContain(k => k.StartsWith("blocks.2."));
+        error.UnexpectedKeys.Should().BeEmpty();
+        error.Message.Should().StartWith($"Checkpoint '{path}' does not match Vision Transformer backbone (image size 32, patch 8): 12 missing keys [blocks.2.attn.proj.bias")
+            .And.Contain("read with torchvision key names");
     }
 
     [Fact]
@@ -155,9 +158,10 @@ public sealed class VisionTransformerBackboneTests : IDisposable
 
         var act = () => deit.LoadWeights(TorchvisionFixture("vit-tiny.safetensors"));
 
-        act.Should().Throw<InvalidDataException>().Which.Message.Should()
-            .Contain("1 missing key(s) [dist_token]")
-            .And.Contain("pos_embed: expected [1, 18, 64], file has [1, 17, 64]");
+        act.Should().Throw<CheckpointMismatchException>().Which.Message.Should()
+            .Contain("1 missing key [dist_token]")
+            .And.Contain("1 key with the wrong shape [pos_embed: expected [1, 18, 64], found [1, 17, 64]]")
+            .And.Contain("pos_embed has 18 tokens here");
     }
 
     [Fact]
