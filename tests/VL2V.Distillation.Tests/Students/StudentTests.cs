@@ -14,10 +14,10 @@ public sealed class StudentTests
         { "SmallCnn", 64, 256 },
         { "ResNet18", 32, 512 },
         { "ResNet18", 64, 512 },
-        { "ResNet50", 64, 2048 },
         { "VitS16", 32, 384 },
-        { "VitB16", 32, 768 },
         { "DeitS16Distilled", 64, 384 },
+        // ResNet-50 and ViT-B/16 are covered at 224 only (and by the Bottleneck parity test at 64 px): each
+        // construction costs 0.3-1 s on two cores.
     };
 
     public static TheoryData<string, long> ImageNetPresets => new()
