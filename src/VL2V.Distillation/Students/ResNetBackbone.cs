@@ -62,17 +62,6 @@ public sealed class ResNetBackbone : StudentBackbone
     /// <inheritdoc />
     public override long FeatureDim { get; }
 
-    private static Sequential Stage(Dictionary<string, nn.Module> children, string name, int? keep)
-    {
-        var stage = (Sequential)children[name];
-        if (keep is not { } k) return stage;
-        var blocks = stage.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, blocks.Length, name);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1, name);
-        foreach (var dropped in blocks.Skip(k)) dropped.Dispose();
-        return nn.Sequential(blocks.Take(k).ToArray());
-    }
-
     /// <inheritdoc />
     protected override string Description => $"{_variant} backbone";
 
@@ -98,11 +87,28 @@ public sealed class ResNetBackbone : StudentBackbone
     /// <exception cref="CheckpointMismatchException">The keys or shapes are not those of this ResNet; the message lists them.</exception>
     public override void LoadWeights(string path)
     {
-        var stateDict = StateDictFile.Read(path);
-        stateDict.Remove("fc.weight");
-        stateDict.Remove("fc.bias");
-        StateDictLoader.Load(this, stateDict, path, Description,
-            $"The {_variant} expects torchvision key names (conv1.weight, bn1.*, layer1.0.conv1.weight, …); " +
-            "check that the file is a torchvision ResNet of the same depth.");
+        var file = StateDictFile.Read(path);
+        try
+        {
+            var stateDict = file.Where(e => e.Key is not ("fc.weight" or "fc.bias")).ToDictionary(StringComparer.Ordinal);
+            StateDictLoader.Load(this, stateDict, path, Description,
+                $"The {_variant} expects torchvision key names (conv1.weight, bn1.*, layer1.0.conv1.weight, …); " +
+                "check that the file is a torchvision ResNet of the same depth.");
+        }
+        finally
+        {
+            foreach (var tensor in file.Values) tensor.Dispose();
+        }
+    }
+
+    private static Sequential Stage(Dictionary<string, nn.Module> children, string name, int? keep)
+    {
+        var stage = (Sequential)children[name];
+        if (keep is not { } k) return stage;
+        var blocks = stage.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, blocks.Length, name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1, name);
+        foreach (var dropped in blocks.Skip(k)) dropped.Dispose();
+        return nn.Sequential(blocks.Take(k).ToArray());
     }
 }

@@ -45,9 +45,10 @@ public sealed class Student : nn.Module<Tensor, StudentOutput>, IStudent
         classifier = numClasses is { } classes ? nn.Linear(backbone.FeatureDim, classes) : null;
         NumClasses = numClasses;
         EmbeddingDim = embeddingDim ?? backbone.FeatureDim;
-        Parts = new[] { (StudentPart?)StudentPart.Backbone, head is null ? null : StudentPart.Head,
-                        classifier is null ? null : StudentPart.Classifier }
-            .OfType<StudentPart>().ToArray();
+        var parts = new List<StudentPart> { StudentPart.Backbone };
+        if (head is not null) parts.Add(StudentPart.Head);
+        if (classifier is not null) parts.Add(StudentPart.Classifier);
+        Parts = parts.AsReadOnly();
         RegisterComponents();
     }
 

@@ -44,7 +44,14 @@ public abstract class StudentBackbone : nn.Module<Tensor, Tensor>
     public virtual void LoadWeights(string path)
     {
         var stateDict = StateDictFile.Read(path);
-        StateDictLoader.Load(this, stateDict, path, Description);
+        try
+        {
+            StateDictLoader.Load(this, stateDict, path, Description);
+        }
+        finally
+        {
+            foreach (var tensor in stateDict.Values) tensor.Dispose();
+        }
     }
 
     /// <summary>The architecture and configuration in a few words, for error messages (e.g. <c>ResNet-50 backbone</c>).</summary>

@@ -155,11 +155,18 @@ public sealed class VisionTransformerBackbone : StudentBackbone
     public override void LoadWeights(string path)
     {
         var file = StateDictFile.Read(path);
-        var convention = VitKeyMap.DetectConvention(file.Keys);
-        var stateDict = VitKeyMap.ToOwnNames(file, convention);
-        StateDictLoader.Load(this, stateDict, path, Description,
-            $"The file was read with {convention} key names. Check the variant (depth, width, distillation token) and that " +
-            $"the position embedding was trained for {ImageSize}×{ImageSize} images (pos_embed has {pos_embed.shape[1]} tokens here).");
+        try
+        {
+            var convention = VitKeyMap.DetectConvention(file.Keys);
+            var stateDict = VitKeyMap.ToOwnNames(file, convention);
+            StateDictLoader.Load(this, stateDict, path, Description,
+                $"The file was read with {convention} key names. Check the variant (depth, width, distillation token) and that " +
+                $"the position embedding was trained for {ImageSize}×{ImageSize} images (pos_embed has {pos_embed.shape[1]} tokens here).");
+        }
+        finally
+        {
+            foreach (var tensor in file.Values) tensor.Dispose();
+        }
     }
 
     private void InitializeLikeTimm()
