@@ -108,6 +108,23 @@ public sealed class VisionTransformerBackboneTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Forward_TimmDeitDistilledFixture_MatchesReferenceFeatures(bool trainingMode)
+    {
+        // Fixtures/Students/make_deit_fixture.py: timm names, 3 heads of 16, functional PyTorch forward of timm's
+        // VisionTransformerDistilled with head = head_dist = Identity, i.e. (x[:, 0] + x[:, 1]) / 2 after the final norm.
+        var fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Students");
+        using var deit = new VisionTransformerBackbone(32, 8, layers: 2, heads: 3, hiddenDim: 48, mlpDim: 96, distillationToken: true);
+        deit.LoadWeights(Path.Combine(fixture, "deit-tiny-timm.pt"));
+        var io = StateDictFile.Read(Path.Combine(fixture, "deit-tiny-timm_io.pt"));
+        deit.train(trainingMode);    // no dropout and no BatchNorm: both modes give the same features, as in timm
+
+        using var noGrad = torch.no_grad();
+        deit.call(io["input"]).ShouldMatchReference(io["features"], "DeiT distilled features");
+    }
+
     [Fact]
     public void Forward_Distilled_IsSymmetricInClassAndDistillationToken()
     {
