@@ -39,7 +39,7 @@ public static class ClipCheckpoint
             config ??= hf ? HuggingFaceConfig(path) : ClipConfig.InferFromStateDict(weights);
             CheckResolution(path, raw, config);
 
-            var model = new ClipModel(config, options.Device, options.DType);
+            var model = new ClipModel(config, options.Device, options.DType, initialize: false);
             try
             {
                 StateDictLoader.Load(model, weights, path, target: $"ClipModel {config}",

@@ -28,7 +28,12 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="device">Where the parameters live; the default device when <see langword="null"/>. The <c>meta</c> device builds shapes without memory.</param>
     /// <param name="dtype">The parameter dtype; float32 when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The configuration is invalid; every problem is listed.</exception>
-    public ClipModel(ClipConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(ClipModel))
+    public ClipModel(ClipConfig config, Device? device = null, ScalarType? dtype = null) : this(config, device, dtype, initialize: true)
+    {
+    }
+
+    /// <summary>Builds the model; <paramref name="initialize"/> = false leaves the weights uninitialised for a loader that overwrites them all.</summary>
+    internal ClipModel(ClipConfig config, Device? device, ScalarType? dtype, bool initialize) : base(nameof(ClipModel))
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -51,7 +56,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, Tensor>
         text_projection = new Parameter(torch.empty(config.TransformerWidth, config.EmbedDim, dtype: dtype, device: device));
         logit_scale = new Parameter(torch.full([], Math.Log(1 / 0.07), dtype: dtype ?? ScalarType.Float32, device: device));
         RegisterComponents();
-        Initialize();
+        if (initialize) Initialize();
     }
 
     /// <summary>The configuration the model was built from.</summary>
@@ -61,7 +66,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, Tensor>
     public ScalarType DType => text_projection.dtype;
 
     /// <summary>Image features as OpenAI's <c>encode_image</c>: not normalised.</summary>
-    /// <param name="images">[B,3,R,R] float32 (any floating dtype; cast to <see cref="DType"/>), normalised with CLIP's mean and std, R = <see cref="ClipConfig.ImageResolution"/>.</param>
+    /// <param name="images">[B,3,R,R] float32 (any floating dtype and device; moved to the model's), normalised with CLIP's mean and std, R = <see cref="ClipConfig.ImageResolution"/>.</param>
     /// <returns>[B,E] in <see cref="DType"/>.</returns>
     /// <exception cref="ArgumentException">The shape or dtype is wrong.</exception>
     public Tensor EncodeImage(Tensor images)
@@ -75,7 +80,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, Tensor>
                 $"resize and crop the images to {Config.ImageResolution} pixels.", nameof(images));
         }
         using var scope = torch.NewDisposeScope();
-        return visual.call(images.to_type(DType)).MoveToOuterDisposeScope();
+        return visual.call(images.to(DType, text_projection.device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Text features as OpenAI's <c>encode_text</c>: the final-LayerNorm state at each text's first maximum id (the EOT token), times <c>text_projection</c>; not normalised.</summary>
@@ -95,7 +100,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, Tensor>
                 $"Tensor 'ids' has shape {TensorChecks.Shape(ids)} but this CLIP model takes [N, {Config.ContextLength}]; pad or truncate to {Config.ContextLength} tokens.", nameof(ids));
         }
         using var scope = torch.NewDisposeScope();
-        var tokens = ids.to_type(ScalarType.Int64);
+        var tokens = ids.to(ScalarType.Int64, text_projection.device);
         var x = token_embedding.call(tokens) + positional_embedding;           // [N, T, W]
         x = transformer.call(x);
         x = ln_final.call(x);

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using VL2V.Distillation.Clip.Checkpoints;
 using VL2V.Distillation.Clip.Tests.TestSupport;
 
@@ -7,7 +8,7 @@ namespace VL2V.Distillation.Clip.Tests.Checkpoints;
 /// Every weight file of the tiny reference models, loaded and run on the reference inputs, reproduces OpenAI CLIP's
 /// outputs (encode_image, encode_text, logits_per_image) within 1e-5 + 1e-4·|ref|.
 /// </summary>
-public sealed class ClipParityTests
+public sealed class ClipParityTests(ITestOutputHelper output)
 {
     public static TheoryData<string, string, string, bool> Files => new()
     {
@@ -38,9 +39,17 @@ public sealed class ClipParityTests
             using var logits = clip.call(inputs["pixel_values"], inputs["input_ids"]);
 
             clip.DType.Should().Be(ScalarType.Float32, "fp16 files load into float32 by default");
+            output.WriteLine($"{model}/{file}: max |diff| image {MaxDiff(image, expected["image_embeds"]):G3}, " +
+                             $"text {MaxDiff(text, expected["text_embeds"]):G3}, logits {MaxDiff(logits, expected["logits_per_image"]):G3}");
             TensorAssert.Close(image, expected["image_embeds"], $"{model}/{file} image_embeds");
             TensorAssert.Close(text, expected["text_embeds"], $"{model}/{file} text_embeds");
             TensorAssert.Close(logits, expected["logits_per_image"], $"{model}/{file} logits_per_image");
         }
+    }
+
+    private static double MaxDiff(Tensor a, Tensor b)
+    {
+        using var d = (a.to_type(ScalarType.Float64) - b.to_type(ScalarType.Float64)).abs().max();
+        return d.item<double>();
     }
 }
