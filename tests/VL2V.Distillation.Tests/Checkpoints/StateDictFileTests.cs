@@ -66,6 +66,22 @@ public sealed class StateDictFileTests : IDisposable
     }
 
     [Fact]
+    public void Read_TensorLargerThanTheChunkSize_IsReadInPieces()
+    {
+        // Tensors over 1 GiB are read in pieces; an 8-byte chunk size exercises that path on 10 floats.
+        float[] values = [.. Enumerable.Range(0, 10).Select(i => i * 1.5f)];
+        var (header, data) = Tensors(("big", "F32", [2, 5], SafetensorsBytes.Floats(values)), ("n", "I64", [], BitConverter.GetBytes(3L)));
+        var path = _temp.Write("chunks.safetensors", SafetensorsBytes.Build(header, data));
+
+        using var stream = File.OpenRead(path);
+        var sd = SafetensorsReader.Read(path, stream, maxHeaderBytes: 1 << 20, chunkBytes: 8);
+
+        sd["big"].shape.Should().Equal(2, 5);
+        sd["big"].data<float>().ToArray().Should().Equal(values);
+        sd["n"].item<long>().Should().Be(3);
+    }
+
+    [Fact]
     public void Read_FloatingDTypeOption_ConvertsFloatsAndKeepsIntegers()
     {
         var (header, data) = Tensors(
