@@ -62,6 +62,17 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The configuration the model was built from.</summary>
     public ClipConfig Config { get; }
 
+    /// <summary>The learned temperature <c>exp(logit_scale)</c> that multiplies cosine similarities (≈ 100 for OpenAI's models).</summary>
+    public double LogitScale
+    {
+        get
+        {
+            using var _ = torch.no_grad();
+            using var scale = logit_scale.to_type(ScalarType.Float64).exp();
+            return scale.item<double>();
+        }
+    }
+
     /// <summary>The dtype of the parameters (inputs are cast to it).</summary>
     public ScalarType DType => text_projection.dtype;
 

@@ -57,6 +57,15 @@ public sealed class ClipModelTests
         }
     }
 
+    [Fact]
+    public void LogitScale_IsTheReferenceExponentiatedTemperature()
+    {
+        using var clip = LoadVit();
+        var expected = ClipFixtures.Tensors("vit-tiny", "outputs.safetensors")["logit_scale_exp"].item<float>();
+
+        clip.LogitScale.Should().BeApproximately(expected, 1e-5 * expected);
+    }
+
     [Theory]
     [InlineData(new long[] { 4, 3, 64, 64 }, "has shape [4, 3, 64, 64] but this CLIP model takes [B, 3, 32, 32]; resize and crop the images to 32 pixels.")]
     [InlineData(new long[] { 3, 32, 32 }, "has shape [3, 32, 32] but must have rank 4, shape [B, 3, 32, 32].")]
