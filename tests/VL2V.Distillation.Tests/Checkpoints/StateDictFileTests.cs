@@ -123,6 +123,21 @@ public sealed class StateDictFileTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Read_TorchvisionPtWithModuleMetadata_EqualsItsSafetensorsCopy()
+    {
+        // torchvision's state_dict carries _metadata (version 2 on every mlp); the tensors must be unaffected.
+        var pt = StateDictFile.Read(SharedFolder.Get("fixtures", "torchvision", "vit-tiny.pt"));
+        var safetensors = StateDictFile.Read(SharedFolder.Get("fixtures", "torchvision", "vit-tiny.safetensors"));
+
+        pt.Keys.Should().BeEquivalentTo(safetensors.Keys);
+        pt.Should().ContainKey("encoder.layers.encoder_layer_1.mlp.3.weight");
+        foreach (var (key, tensor) in safetensors)
+        {
+            pt[key].equal(tensor).all().item<bool>().Should().BeTrue(key);
+        }
+    }
+
     // ---- torch.save archives ------------------------------------------------------------------------------
 
     private static void ShouldHoldGeneratorValues(Dictionary<string, Tensor> sd)
