@@ -43,6 +43,21 @@ public static class StateDictFile
     }
 
     /// <summary>
+    /// Writes tensors as a safetensors file (readable by <see cref="Read"/>, PyTorch's safetensors and Hugging Face
+    /// tools), through a temporary file and a rename so that the file is either complete or absent.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="tensors">Named tensors of any shape; float32/16/64, bfloat16, int64/32, uint8 or bool.</param>
+    /// <param name="metadata">Optional string metadata stored under <c>__metadata__</c>.</param>
+    /// <exception cref="ArgumentException">A tensor has a dtype safetensors files here do not store.</exception>
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(tensors);
+        SafetensorsWriter.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
     /// Removes <paramref name="prefix"/> from every key that starts with it (e.g. <c>module.</c> from DataParallel
     /// checkpoints). Keys without the prefix are kept as they are. The tensors are moved, not copied.
     /// </summary>
