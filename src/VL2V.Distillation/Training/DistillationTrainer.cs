@@ -42,20 +42,35 @@ public sealed class DistillationTrainer
     /// <param name="teacher">The frozen teacher; null only for <see cref="DistillationMethod.Erm"/>.</param>
     /// <param name="dataset">The images. Its classes must be the teacher's, in the same order.</param>
     /// <param name="split">Which domains train and test, made from <paramref name="dataset"/>'s domain sizes.</param>
+    /// <param name="checkpointDirectory">
+    /// A folder for this run's checkpoints, or null for none. After every evaluation the full training state is saved
+    /// there (atomically); calling Fit again with the same folder and options resumes from the last checkpoint and
+    /// reaches the same result as an uninterrupted run. A finished run leaves <c>result.json</c> and
+    /// <c>student.safetensors</c>, and Fit then only loads them.
+    /// </param>
     /// <param name="progress">Receives a report every <see cref="TrainerOptions.ReportEvery"/> steps and after every evaluation.</param>
     /// <param name="cancellationToken">Checked before every step. On cancellation an <see cref="OperationCanceledException"/>
-    /// is thrown and the student keeps the weights of the last completed step.</param>
+    /// is thrown, the student keeps the weights of the last completed step and the last checkpoint stays valid.</param>
     /// <returns>Every evaluation and the selected ones, per stage.</returns>
     /// <exception cref="ArgumentException">The student, teacher, dataset and split do not fit the method or each other.</exception>
     /// <exception cref="TrainingDivergedException">The loss or the student's output became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">The checkpoint folder holds a run made with other options.</exception>
     public RunResult Fit<TStudent>(TStudent student, ITeacher? teacher, IDomainDataset dataset, DomainSplit split,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        string? checkpointDirectory = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
         where TStudent : nn.Module<Tensor, StudentOutput>, IStudent
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(split);
         CheckCompatible(student, teacher, dataset, split);
+
+        if (checkpointDirectory is not null && TrainingCheckpoint.TryLoadResult(checkpointDirectory) is { } finished)
+        {
+            LoadState(student, finished.Student, "");
+            DisposeAll(finished.Student);
+            return finished.Result;
+        }
+        var resume = checkpointDirectory is null ? null : TrainingCheckpoint.TryLoad(checkpointDirectory, _options);
 
         var clock = Stopwatch.StartNew();
         var stages = TrainingStage.Plan(_options, student);
@@ -66,127 +81,159 @@ public sealed class DistillationTrainer
         student.FreezeBatchNormStatistics = true;
         var evaluator = new StudentEvaluator(dataset, split, _options);
         using var run = new RunState(teacher);
-        var results = new List<StageResult>();
-        for (int i = 0; i < stages.Count; i++)
+        var results = new List<StageResult>(resume?.State.CompletedStages ?? []);
+        try
         {
-            bool last = i == stages.Count - 1;
-            results.Add(RunStage(student, stages[i], i, stages.Count, last, run, dataset, split, evaluator, progress, clock, cancellationToken));
+            if (resume is not null) run.Restore(resume.Tensors, resume.State.LogitScale);
+            var context = new RunContext(dataset, split, evaluator, run, checkpointDirectory, progress, clock);
+            for (int i = resume?.State.StageIndex ?? 0; i < stages.Count; i++)
+            {
+                results.Add(RunStage(student, stages, i, context, i == resume?.State.StageIndex ? resume : null, results, cancellationToken));
+            }
         }
-        return new RunResult(_options.Method, split.TestDomains.Select(d => d.Name).ToList(), _options.Seed, results, clock.Elapsed);
+        finally
+        {
+            if (resume is not null) DisposeAll(resume.Tensors);
+        }
+        var result = new RunResult(_options.Method, split.TestDomains.Select(d => d.Name).ToList(), _options.Seed, results, clock.Elapsed);
+        if (checkpointDirectory is not null) TrainingCheckpoint.SaveResult(checkpointDirectory, result, student.state_dict());
+        return result;
     }
 
-    private StageResult RunStage<TStudent>(TStudent student, TrainingStage stage, int stageIndex, int stageCount, bool lastStage,
-        RunState run, IDomainDataset dataset, DomainSplit split, StudentEvaluator evaluator,
-        IProgress<TrainingProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    private sealed record RunContext(IDomainDataset Dataset, DomainSplit Split, StudentEvaluator Evaluator, RunState Run,
+        string? CheckpointDirectory, IProgress<TrainingProgress>? Progress, Stopwatch Clock);
+
+    private StageResult RunStage<TStudent>(TStudent student, IReadOnlyList<TrainingStage> stages, int stageIndex, RunContext context,
+        TrainingCheckpoint.Loaded? resume, IReadOnlyList<StageResult> completed, CancellationToken cancellationToken)
         where TStudent : nn.Module<Tensor, StudentOutput>, IStudent
     {
+        var stage = stages[stageIndex];
+        bool lastStage = stageIndex == stages.Count - 1;
         var trainable = SetTrainable(student, stage.Trainable);
         Log.StageStarted(_logger, stage.Name, string.Join(", ", stage.Trainable), stage.Loss.Formula);
 
         using var optimizer = torch.optim.Adam(trainable.Select(p => (Parameter)p.Value), lr: _options.LearningRate,
             beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: _options.WeightDecay);
-        var sampler = new DomainBalancedSampler(split, _options.BatchSizePerDomain, seed: _options.Seed * 1009L + stageIndex);
+        bool swad = lastStage && _options.Swad.Enabled;
+        using var state = new StageState(swad ? new SwadLossValley(_options.Swad.NConverge, _options.Swad.NTolerance, _options.Swad.ToleranceRatio) : null);
+        if (resume is not null)
+        {
+            state.Restore(student, resume, optimizer);
+        }
+        else if (swad)
+        {
+            state.Segment = WeightAverage.StartFrom(trainable);
+        }
+
+        var sampler = new DomainBalancedSampler(context.Split, _options.BatchSizePerDomain, seed: _options.Seed * 1009L + stageIndex);
         var augmentation = new DomainBedAugmentation(new AugmentationOptions { Size = _options.ImageSize });
-        using var loader = new BatchLoader(dataset, augmentation, sampler.Batches().Take(_options.Steps),
+        using var loader = new BatchLoader(context.Dataset, augmentation, sampler.Batches(state.NextStep).Take(_options.Steps - state.NextStep),
             StudentEvaluator.LoaderOptions(_options), cancellationToken);
 
-        bool swad = lastStage && _options.Swad.Enabled;
-        var segment = swad ? WeightAverage.StartFrom(trainable) : null;
-        using var valley = swad ? new SwadLossValley(_options.Swad.NConverge, _options.Swad.NTolerance, _options.Swad.ToleranceRatio) : null;
-        var records = new List<EvaluationRecord>();
-        Dictionary<string, Tensor>? best = null; // raw weights chosen by training-domain validation
-        EvaluationRecord? bestRecord = null;
-
-        try
+        for (int step = state.NextStep; step < _options.Steps; step++)
         {
-            for (int step = 0; step < _options.Steps; step++)
+            if (cancellationToken.IsCancellationRequested)
             {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    Log.Cancelled(_logger, stage.Name, step);
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-                bool evaluate = step % _options.EvaluateEvery == 0 || step == _options.Steps - 1;
-                bool report = evaluate || step % _options.ReportEvery == 0;
-                IReadOnlyDictionary<string, double>? values = null;
-                using (var scope = torch.NewDisposeScope())
-                {
-                    var batch = loader.Next() ?? throw new InvalidOperationException("The training sampler ran out of batches.");
-                    student.train();
-                    var teacherOut = run.Encode(batch);
-                    var output = student.call(batch.Images);
-                    CheckFinite(stage.Name, step, output);
-                    var loss = stage.Loss.Compute(output, teacherOut, batch.Labels);
-                    if (!double.IsFinite(loss.Total.ToDouble()))
-                        throw new TrainingDivergedException(stage.Name, step, loss.ToValues(), "the loss is not finite");
-                    optimizer.zero_grad();
-                    loss.Total.backward();
-                    optimizer.step();
-                    if (report) values = loss.ToValues();
-                }
-                segment?.Update(trainable, step);
+                Log.Cancelled(_logger, stage.Name, step);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            bool evaluate = step % _options.EvaluateEvery == 0 || step == _options.Steps - 1;
+            bool report = evaluate || step % _options.ReportEvery == 0;
+            IReadOnlyDictionary<string, double>? values = null;
+            using (var scope = torch.NewDisposeScope())
+            {
+                var batch = loader.Next() ?? throw new InvalidOperationException("The training sampler ran out of batches.");
+                student.train();
+                var teacherOut = context.Run.Encode(batch);
+                var output = student.call(batch.Images);
+                CheckFinite(stage.Name, step, output);
+                var loss = stage.Loss.Compute(output, teacherOut, batch.Labels);
+                if (!double.IsFinite(loss.Total.ToDouble()))
+                    throw new TrainingDivergedException(stage.Name, step, loss.ToValues(), "the loss is not finite");
+                optimizer.zero_grad();
+                loss.Total.backward();
+                optimizer.step();
+                if (report) values = loss.ToValues();
+            }
+            state.Segment?.Update(trainable, step);
+            state.NextStep = step + 1;
 
-                EvaluationRecord? record = null;
-                if (evaluate)
+            EvaluationRecord? record = null;
+            if (evaluate)
+            {
+                record = context.Evaluator.Evaluate(student, step, context.Run.Classifier(stage.ZeroShot), cancellationToken);
+                Log.Evaluated(_logger, stage.Name, step, record.SourceValidationAccuracy, record.SourceValidationLoss, record.TargetAccuracy);
+                // Stage 1 hands stage 2 its best checkpoint from AlignCheckpointFromStep on (the official --model_save);
+                // without SWAD the last stage keeps its best. With SWAD the average is reported instead.
+                bool eligible = state.Valley is null && (lastStage || step >= _options.AlignCheckpointFromStep);
+                state.Record(record, eligible ? student : null);
+                if (state.Valley is not null)
                 {
-                    record = evaluator.Evaluate(student, step, run.Classifier(stage.ZeroShot), cancellationToken);
-                    records.Add(record);
-                    Log.Evaluated(_logger, stage.Name, step, record.SourceValidationAccuracy, record.SourceValidationLoss, record.TargetAccuracy);
-                    // Stage 1 hands stage 2 its best checkpoint from AlignCheckpointFromStep on (the official
-                    // --model_save); without SWAD the last stage keeps its best. With SWAD the average is reported.
-                    bool eligible = valley is null && (lastStage || step >= _options.AlignCheckpointFromStep);
-                    if (eligible && (bestRecord is null || record.SourceValidationAccuracy > bestRecord.SourceValidationAccuracy))
+                    state.Valley.Update(state.Segment!, record.SourceValidationLoss);
+                    if (ResetSegment(step))
                     {
-                        DisposeAll(best);
-                        best = CopyState(student);
-                        bestRecord = record;
-                    }
-                    if (valley is not null)
-                    {
-                        valley.Update(segment!, record.SourceValidationLoss);
-                        if (ResetSegment(step))
-                        {
-                            segment!.Dispose();
-                            segment = WeightAverage.StartFrom(trainable);
-                        }
+                        state.Segment!.Dispose();
+                        state.Segment = WeightAverage.StartFrom(trainable);
                     }
                 }
-                if (report && progress is not null)
-                {
-                    progress.Report(new TrainingProgress(stage.Name, stageIndex, stageCount, step, _options.Steps,
-                        values!["total"], values, record, clock.Elapsed));
-                }
-                if (values is not null) Log.StepCompleted(_logger, stage.Name, step, _options.Steps, values["total"]);
+                if (context.CheckpointDirectory is not null)
+                    SaveCheckpoint(context, stageIndex, step, state, student, optimizer, completed);
             }
-
-            EvaluationRecord? swadRecord = null;
-            if (valley is not null)
+            if (report && context.Progress is not null)
             {
-                using var final = valley.Finish();
-                final.CopyTo(student);
-                if (!student.FreezeBatchNormStatistics && _options.Swad.BatchNormRefreshSteps > 0)
-                    RefreshBatchNorm(student, dataset, split, cancellationToken);
-                swadRecord = evaluator.Evaluate(student, final.EndStep, run.Classifier(stage.ZeroShot), cancellationToken);
-                Log.SwadFinished(_logger, stage.Name, final.Count, final.StartStep, final.EndStep, swadRecord.TargetAccuracy);
+                context.Progress.Report(new TrainingProgress(stage.Name, stageIndex, stages.Count, step, _options.Steps,
+                    values!["total"], values, record, context.Clock.Elapsed));
             }
-            else if (best is not null)
-            {
-                // Hand over (or keep) the weights chosen by training-domain validation, as the official trainer does.
-                LoadState(student, best);
-                Log.CheckpointHandedOver(_logger, stage.Name, bestRecord!.Step, bestRecord.SourceValidationAccuracy);
-            }
-
-            return new StageResult(stage.Name, records,
-                EvaluationRecord.Select(records, ModelSelection.TrainingDomainValidation),
-                EvaluationRecord.Select(records, ModelSelection.LastStep),
-                EvaluationRecord.Select(records, ModelSelection.TestDomainOracle),
-                swadRecord);
+            if (values is not null) Log.StepCompleted(_logger, stage.Name, step, _options.Steps, values["total"]);
         }
-        finally
+
+        EvaluationRecord? swadRecord = null;
+        if (state.Valley is not null)
         {
-            segment?.Dispose();
-            DisposeAll(best);
+            using var final = state.Valley.Finish();
+            final.CopyTo(student);
+            if (!student.FreezeBatchNormStatistics && _options.Swad.BatchNormRefreshSteps > 0)
+                RefreshBatchNorm(student, context.Dataset, context.Split, cancellationToken);
+            swadRecord = context.Evaluator.Evaluate(student, final.EndStep, context.Run.Classifier(stage.ZeroShot), cancellationToken);
+            Log.SwadFinished(_logger, stage.Name, final.Count, final.StartStep, final.EndStep, swadRecord.TargetAccuracy);
         }
+        else if (state.Best is not null)
+        {
+            // Hand over (or keep) the weights chosen by training-domain validation, as the official trainer does.
+            LoadState(student, state.Best, "");
+            Log.CheckpointHandedOver(_logger, stage.Name, state.BestRecord!.Step, state.BestRecord.SourceValidationAccuracy);
+        }
+
+        return new StageResult(stage.Name, state.Records.ToList(),
+            EvaluationRecord.Select(state.Records, ModelSelection.TrainingDomainValidation),
+            EvaluationRecord.Select(state.Records, ModelSelection.LastStep),
+            EvaluationRecord.Select(state.Records, ModelSelection.TestDomainOracle),
+            swadRecord);
+    }
+
+    private void SaveCheckpoint(RunContext context, int stageIndex, int step, StageState state, nn.Module student,
+        torch.optim.Optimizer optimizer, IReadOnlyList<StageResult> completed)
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (name, value) in student.state_dict()) tensors["student." + name] = value;
+        if (state.Best is not null) foreach (var (name, value) in state.Best) tensors["best." + name] = value;
+        SwadLossValley.SavedSegment? segment = null;
+        if (state.Segment is not null)
+        {
+            foreach (var (name, value) in state.Segment.Export("segment.")) tensors[name] = value;
+            segment = new SwadLossValley.SavedSegment(-1, double.NaN, state.Segment.Count, state.Segment.StartStep, state.Segment.EndStep);
+        }
+        SwadLossValley.ValleyState? valley = null;
+        if (state.Valley is not null)
+        {
+            (valley, var valleyTensors) = state.Valley.Export();
+            foreach (var (name, value) in valleyTensors) tensors[name] = value;
+        }
+        context.Run.Export(tensors);
+        var saved = new TrainingCheckpoint.State(1, TrainingCheckpoint.Fingerprint(_options), stageIndex, step + 1, completed,
+            state.Records, state.BestRecord is null ? null : state.Records.IndexOf(state.BestRecord), segment, valley,
+            context.Run.LogitScale, (long)stageIndex * (_options.Steps + 1) + step);
+        TrainingCheckpoint.Save(context.CheckpointDirectory!, saved, tensors, writer => ((OptimizerHelper)optimizer).save_state_dict(writer));
     }
 
     private bool ResetSegment(int step) => _options.Swad.SegmentReset switch
@@ -227,10 +274,15 @@ public sealed class DistillationTrainer
         return copy;
     }
 
-    private static void LoadState(nn.Module student, Dictionary<string, Tensor> state)
+    private static void LoadState(nn.Module student, IReadOnlyDictionary<string, Tensor> state, string prefix)
     {
         using var noGrad = torch.no_grad();
-        foreach (var (name, value) in student.state_dict()) value.copy_(state[name]);
+        foreach (var (name, value) in student.state_dict())
+        {
+            if (!state.TryGetValue(prefix + name, out var saved))
+                throw new InvalidDataException($"The saved state has no '{prefix + name}'; it was made for a different student.");
+            value.copy_(saved);
+        }
     }
 
     private static void DisposeAll(Dictionary<string, Tensor>? state)
@@ -310,9 +362,69 @@ public sealed class DistillationTrainer
             return embeddings;
         }
 
+        public double LogitScale => _logitScale;
+
+        public void Export(Dictionary<string, Tensor> tensors)
+        {
+            if (_classText is not null) tensors["run.class_text"] = _classText;
+        }
+
+        public void Restore(IReadOnlyDictionary<string, Tensor> tensors, double logitScale)
+        {
+            if (tensors.TryGetValue("run.class_text", out var classText)) _classText = classText.clone().DetachFromDisposeScope();
+            _logitScale = logitScale;
+        }
+
         public StudentEvaluator.Classifier Classifier(bool zeroShot) =>
             new(zeroShot ? _classText ?? throw new InvalidOperationException("The teacher has not encoded any batch yet.") : null, _logitScale);
 
         public void Dispose() => _classText?.Dispose();
+    }
+
+    /// <summary>The mutable state of one stage: evaluations, the selected weights and SWAD's averages.</summary>
+    private sealed class StageState(SwadLossValley? valley) : IDisposable
+    {
+        public int NextStep { get; set; }
+        public List<EvaluationRecord> Records { get; } = [];
+        public Dictionary<string, Tensor>? Best { get; private set; }
+        public EvaluationRecord? BestRecord { get; private set; }
+        public WeightAverage? Segment { get; set; }
+        public SwadLossValley? Valley => valley;
+
+        /// <summary>Adds an evaluation; keeps a copy of the student's weights when it is the best so far by source validation.</summary>
+        public void Record(EvaluationRecord record, nn.Module? eligibleStudent)
+        {
+            Records.Add(record);
+            if (eligibleStudent is null || (BestRecord is not null && record.SourceValidationAccuracy <= BestRecord.SourceValidationAccuracy)) return;
+            DisposeAll(Best);
+            Best = CopyState(eligibleStudent);
+            BestRecord = record;
+        }
+
+        public void Restore(nn.Module student, TrainingCheckpoint.Loaded loaded, torch.optim.Optimizer optimizer)
+        {
+            var s = loaded.State;
+            LoadState(student, loaded.Tensors, "student.");
+            NextStep = s.NextStep;
+            Records.AddRange(s.Records);
+            if (s.BestRecordIndex is int best)
+            {
+                BestRecord = Records[best];
+                Best = loaded.Tensors.Where(kv => kv.Key.StartsWith("best.", StringComparison.Ordinal))
+                    .ToDictionary(kv => kv.Key["best.".Length..], kv => kv.Value.clone().DetachFromDisposeScope());
+            }
+            if (s.Segment is { } segment)
+                Segment = WeightAverage.Import(loaded.Tensors, "segment.", segment.Count, segment.StartStep, segment.EndStep);
+            if (s.Valley is not null) valley!.Import(s.Valley, loaded.Tensors);
+            using var reader = new BinaryReader(new MemoryStream(loaded.Optimizer));
+            ((OptimizerHelper)optimizer).load_state_dict(reader);
+        }
+
+        public void Dispose()
+        {
+            Segment?.Dispose();
+            DisposeAll(Best);
+            valley?.Dispose();
+        }
     }
 }

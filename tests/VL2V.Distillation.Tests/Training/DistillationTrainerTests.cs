@@ -39,7 +39,7 @@ public sealed class DistillationTrainerTests
         var split = DomainSplit.LeaveOneOut(data.DomainSizes, "domain3");
         using var student = NewStudent(method);
         var reports = new List<TrainingProgress>();
-        var result = new DistillationTrainer(Quick with { Method = method }).Fit(student, teacher, data, split, new SyncProgress(reports));
+        var result = new DistillationTrainer(Quick with { Method = method }).Fit(student, teacher, data, split, progress: new SyncProgress(reports));
 
         var last = reports.Where(r => r.StageIndex == r.StageCount - 1).ToList();
         double early = last.Take(5).Average(r => r.Loss), late = last.TakeLast(5).Average(r => r.Loss);
@@ -63,7 +63,7 @@ public sealed class DistillationTrainerTests
         {
             if (r.Stage == "align" && r.Step == Quick.Steps - 1) afterAlign = Snapshot(student);
         });
-        new DistillationTrainer(Quick).Fit(student, teacher, data, split, progress);
+        new DistillationTrainer(Quick).Fit(student, teacher, data, split, progress: progress);
         var final = Snapshot(student);
 
         afterAlign.Should().NotBeNull();
@@ -102,7 +102,7 @@ public sealed class DistillationTrainerTests
         {
             if (r.Stage == "distill" && r.Step == 0) atDistillStart = Snapshot(student);
         });
-        new DistillationTrainer(Quick).Fit(student, teacher, data, split, progress);
+        new DistillationTrainer(Quick).Fit(student, teacher, data, split, progress: progress);
         foreach (var name in atDistillStart!.Keys.Where(n => n.StartsWith("head.", StringComparison.Ordinal)))
             student.state_dict()[name].allclose(atDistillStart[name]).Should().BeTrue($"the projection head {name} is frozen in Distill");
     }
@@ -136,7 +136,7 @@ public sealed class DistillationTrainerTests
             lastStep = r.Step;
             if (r.Step == 7) cts.Cancel();
         });
-        var act = () => new DistillationTrainer(Quick with { Method = DistillationMethod.SingleStageAdip }).Fit(student, teacher, data, split, progress, cts.Token);
+        var act = () => new DistillationTrainer(Quick with { Method = DistillationMethod.SingleStageAdip }).Fit(student, teacher, data, split, progress: progress, cancellationToken: cts.Token);
         act.Should().Throw<OperationCanceledException>();
         lastStep.Should().Be(7, "no step runs after cancellation");
         var output = student.call(torch.rand(2, 3, 16, 16));
@@ -188,6 +188,72 @@ public sealed class DistillationTrainerTests
 
         long shortRun = LeakOf(10), longRun = LeakOf(60);
         longRun.Should().Be(shortRun, "live tensors after a run must not grow with the number of steps");
+    }
+
+    [Theory]
+    [InlineData(DistillationMethod.Adip, "align", 13)]    // killed mid-way through Align
+    [InlineData(DistillationMethod.Adip, "distill", 14)]  // killed in Distill, after the hand-over
+    [InlineData(DistillationMethod.SingleStageAdip, "train", 12)] // with SWAD state to restore
+    public void Fit_ResumedAfterAKillReachesTheUninterruptedResult(DistillationMethod method, string killStage, int killStep)
+    {
+        using var scope = torch.NewDisposeScope();
+        var data = SyntheticDomains.Create();
+        using var teacher = new FakeTeacher(data);
+        var split = DomainSplit.LeaveOneOut(data.DomainSizes, "domain3");
+        var options = Quick with { Method = method, Steps = 20, EvaluateEvery = 5, Swad = new SwadOptions { Enabled = method != DistillationMethod.Adip, NConverge = 2, NTolerance = 3 } };
+        var folder = Directory.CreateTempSubdirectory("vl2v-resume-").FullName;
+        try
+        {
+            using var reference = NewStudent(method);
+            var expected = new DistillationTrainer(options).Fit(reference, teacher, data, split);
+
+            using var killed = NewStudent(method);
+            using var cts = new CancellationTokenSource();
+            var stop = new SyncProgress(r => { if (r.Stage == killStage && r.Step == killStep) cts.Cancel(); });
+            var act = () => new DistillationTrainer(options).Fit(killed, teacher, data, split, folder, stop, cts.Token);
+            act.Should().Throw<OperationCanceledException>();
+
+            using var resumed = NewStudent(method, seed: 99); // different initial weights: everything must come from the checkpoint
+            var actual = new DistillationTrainer(options).Fit(resumed, teacher, data, split, folder);
+
+            actual.Stages.Select(s => s.Evaluations).Should().BeEquivalentTo(expected.Stages.Select(s => s.Evaluations), o => o.WithStrictOrdering());
+            actual.Reported.Should().BeEquivalentTo(expected.Reported);
+            foreach (var (name, value) in reference.state_dict())
+                resumed.state_dict()[name].allclose(value, rtol: 1e-5, atol: 1e-6).Should().BeTrue($"{name} must equal the uninterrupted run's");
+
+            // A finished run is loaded, not trained again.
+            using var again = NewStudent(method, seed: 5);
+            new DistillationTrainer(options).Fit(again, teacher, data, split, folder).Reported.Should().BeEquivalentTo(expected.Reported);
+            again.state_dict()["head.weight"].allclose(resumed.state_dict()["head.weight"]).Should().BeTrue();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Fit_RefusesToResumeWithOtherOptions()
+    {
+        using var scope = torch.NewDisposeScope();
+        var data = SyntheticDomains.Create();
+        using var teacher = new FakeTeacher(data);
+        var split = DomainSplit.LeaveOneOut(data.DomainSizes, "domain3");
+        var folder = Directory.CreateTempSubdirectory("vl2v-resume-").FullName;
+        try
+        {
+            using var student = NewStudent(DistillationMethod.AlignOnly);
+            using var cts = new CancellationTokenSource();
+            var options = Quick with { Method = DistillationMethod.AlignOnly };
+            var act = () => new DistillationTrainer(options).Fit(student, teacher, data, split, folder, new SyncProgress(r => { if (r.Step == 12) cts.Cancel(); }), cts.Token);
+            act.Should().Throw<OperationCanceledException>();
+            var other = () => new DistillationTrainer(options with { LearningRate = 1e-2 }).Fit(student, teacher, data, split, folder);
+            other.Should().Throw<InvalidOperationException>().WithMessage("The checkpoint in '*' was made with different trainer options*");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>

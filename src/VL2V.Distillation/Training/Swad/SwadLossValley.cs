@@ -128,6 +128,51 @@ internal sealed class SwadLossValley : IDisposable
         return FinalAverage!.Clone();
     }
 
+    /// <summary>The detector's state for a checkpoint: scalars and segment metadata, plus the tensors under their prefixes.</summary>
+    public (ValleyState State, Dictionary<string, Tensor> Tensors) Export()
+    {
+        var segments = _owned.ToList();
+        var tensors = new Dictionary<string, Tensor>();
+        var saved = new List<SavedSegment>();
+        for (int i = 0; i < segments.Count; i++)
+        {
+            var a = segments[i].Average;
+            foreach (var (k, v) in a.Export($"valley.{i}.")) tensors[k] = v;
+            saved.Add(new SavedSegment(i, segments[i].Loss, a.Count, a.StartStep, a.EndStep));
+        }
+        SavedSegment? final = null;
+        if (FinalAverage is not null)
+        {
+            foreach (var (k, v) in FinalAverage.Export("valley.final.")) tensors[k] = v;
+            final = new SavedSegment(-1, double.NaN, FinalAverage.Count, FinalAverage.StartStep, FinalAverage.EndStep);
+        }
+        var state = new ValleyState(ConvergeStep, Threshold, DeadValley, saved,
+            _converge.Select(s => segments.IndexOf(s)).ToList(), _smooth.Select(s => segments.IndexOf(s)).ToList(), final);
+        return (state, tensors);
+    }
+
+    /// <summary>Restores a state saved with <see cref="Export"/> into a fresh detector.</summary>
+    public void Import(ValleyState state, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        if (_owned.Count > 0 || FinalAverage is not null) throw new InvalidOperationException("Import into a fresh SwadLossValley only.");
+        var segments = state.Segments.ToDictionary(s => s.Id,
+            s => new Segment(WeightAverage.Import(tensors, $"valley.{s.Id}.", s.Count, s.StartStep, s.EndStep), s.Loss));
+        foreach (var segment in segments.Values) _owned.Add(segment);
+        foreach (var id in state.Converge) _converge.AddLast(segments[id]);
+        foreach (var id in state.Smooth) _smooth.AddLast(segments[id]);
+        ConvergeStep = state.ConvergeStep;
+        Threshold = state.Threshold;
+        DeadValley = state.DeadValley;
+        if (state.Final is { } f) FinalAverage = WeightAverage.Import(tensors, "valley.final.", f.Count, f.StartStep, f.EndStep);
+    }
+
+    /// <summary>Checkpoint form of the detector (tensors travel separately).</summary>
+    public sealed record ValleyState(int? ConvergeStep, double? Threshold, bool DeadValley, IReadOnlyList<SavedSegment> Segments,
+        IReadOnlyList<int> Converge, IReadOnlyList<int> Smooth, SavedSegment? Final);
+
+    /// <summary>Checkpoint form of one segment average.</summary>
+    public sealed record SavedSegment(int Id, double Loss, long Count, int StartStep, int EndStep);
+
     public void Dispose()
     {
         foreach (var s in _owned) s.Average.Dispose();

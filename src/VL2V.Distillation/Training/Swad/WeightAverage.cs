@@ -82,6 +82,22 @@ internal sealed class WeightAverage : IDisposable
         }
     }
 
+    /// <summary>The weights under <c>prefix + name</c>, for saving in a checkpoint.</summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> Export(string prefix) =>
+        _weights.Select(kv => new KeyValuePair<string, Tensor>(prefix + kv.Key, kv.Value));
+
+    /// <summary>Rebuilds an average saved with <see cref="Export"/>; the tensors are copied.</summary>
+    public static WeightAverage Import(IReadOnlyDictionary<string, Tensor> tensors, string prefix, long count, int startStep, int endStep)
+    {
+        var weights = new Dictionary<string, Tensor>();
+        foreach (var (name, value) in tensors)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+                weights[name[prefix.Length..]] = value.detach().clone().DetachFromDisposeScope();
+        }
+        return new WeightAverage(weights, count, startStep, endStep);
+    }
+
     /// <summary>Forgets the count and steps but keeps the weights (SWA's <c>AveragedModel(model)</c> of an average).</summary>
     public void ResetCount()
     {
