@@ -156,7 +156,7 @@ public sealed class TeacherEmbeddingCache : IDisposable
         return ReadAddresses(keys.Select(k => k.ContentAddress).ToList(), keys.Select(k => k.ToString()).ToList());
     }
 
-    /// <summary>Adds embeddings; keys already cached keep their first row. Writes a shard when enough rows are pending.</summary>
+    /// <summary>Adds embeddings; keys already cached keep their first row. Writes a shard file whenever <see cref="TeacherCacheOptions.ShardRows"/> rows are pending.</summary>
     /// <param name="keys">The images and views, N entries.</param>
     /// <param name="rows">Embeddings <c>[N, D]</c> float32 (or another float dtype), unit norm per row.</param>
     /// <exception cref="ArgumentException">The row count or D does not match.</exception>
@@ -181,8 +181,8 @@ public sealed class TeacherEmbeddingCache : IDisposable
             _pendingIndex.Add(address, _pendingKeys.Count);
             _pendingKeys.Add(address);
             _pendingRows.AddRange(new ArraySegment<float>(values, i * d, d));
+            if (_pendingKeys.Count >= _options.ShardRows) Flush();
         }
-        if (_pendingKeys.Count >= _options.ShardRows) Flush();
     }
 
     /// <summary>Writes the pending rows as one shard file (atomically); does nothing when none are pending.</summary>
