@@ -13,8 +13,8 @@ namespace VL2V.Distillation.Teachers;
 /// 64-bit mix of the three numbers, so every process computes the same partition from the same item list, in any order.
 /// Part <c>i</c> writes only files named <c>part{i}of{n}-*.safetensors</c>.</para>
 /// <para>Resuming: completed shard files survive an interruption; running the same build again encodes only what is
-/// missing. Rows computed since the last shard file are lost on a crash (at most <see cref="TeacherCacheOptions.ShardRows"/>
-/// − 1 rows); on cancellation they are written first. Stale temporary files of this part are deleted at the start.</para>
+/// missing. When Build stops with an exception or cancellation, the rows computed since the last shard file are written
+/// first; a killed process loses them (at most <see cref="TeacherCacheOptions.ShardRows"/> − 1 rows). Stale temporary files of this part are deleted at the start.</para>
 /// </remarks>
 public static class TeacherCacheBuilder
 {
@@ -27,7 +27,7 @@ public static class TeacherCacheBuilder
     /// <param name="items">The items, e.g. from <see cref="TeacherCacheItems"/>; duplicates are ignored.</param>
     /// <param name="options">Part, batching and augmentation seed, or null for the defaults (one part, no augmentation).</param>
     /// <param name="progress">Receives the counts after every batch.</param>
-    /// <param name="cancellationToken">Stops after writing the rows computed so far.</param>
+    /// <param name="cancellationToken">Stops after the current batch, writing the rows computed so far.</param>
     /// <returns>The final counts.</returns>
     /// <exception cref="ArgumentException">The options are invalid or the teacher's D differs from the cache's.</exception>
     /// <exception cref="InvalidDataException">An image cannot be read; the message names the file.</exception>
@@ -112,14 +112,26 @@ public static class TeacherCacheBuilder
             cache.Flush();
             return counts with { ShardFilesWritten = counts.ShardFilesWritten + cache.ShardFiles - before };
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
-            cache.Flush();
+            FlushQuietly(cache); // keep the rows computed so far; the original exception is the one to report
             throw;
         }
         finally
         {
             cache.WriterTag = previousTag;
+        }
+    }
+
+    private static void FlushQuietly(TeacherEmbeddingCache cache)
+    {
+        try
+        {
+            cache.Flush();
+        }
+        catch (IOException)
+        {
+            // The rows stay pending in the cache; its Dispose tries again.
         }
     }
 
