@@ -150,7 +150,7 @@ public sealed class CachingTeacher : ITeacher
         {
             _classText = result.ClassText.detach().clone().DetachFromDisposeScope();
             _logitScale = result.LogitScale;
-            _cache.WriteClassText(_inner.ClassNames, _classText, _logitScale);
+            ClassTextFile.Write(_cache, _inner.ClassNames, _classText, _logitScale);
         }
         return result.Image;
     }

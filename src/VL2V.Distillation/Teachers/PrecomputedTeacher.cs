@@ -59,7 +59,7 @@ public sealed class PrecomputedTeacher : ITeacher
         var cache = TeacherEmbeddingCache.OpenExisting(folder, options);
         try
         {
-            var (names, classText, scale) = cache.ReadClassText();
+            var (names, classText, scale) = ClassTextFile.Read(cache);
             return new PrecomputedTeacher(cache, null, null, names, classText, scale, serveUnaugmentedForViews, $"the cache '{folder}'");
         }
         catch
@@ -87,7 +87,7 @@ public sealed class PrecomputedTeacher : ITeacher
             throw new InvalidDataException(
                 $"Teacher embedding file '{path}' is invalid: it needs both '{EmbeddingFile.ImageTensor}' [N, D] and '{EmbeddingFile.ClassTensor}' [C, D]. {fix}");
         }
-        double scale = TeacherEmbeddingCache.ParseLogitScale(file);
+        double scale = ClassTextFile.ParseLogitScale(file);
         var rows = new Dictionary<string, long>(file.Keys.Count, StringComparer.Ordinal);
         for (int i = 0; i < file.Keys.Count; i++) rows.Add(file.Keys[i], i);
         var image = file.ReadFloat32(file.Image);

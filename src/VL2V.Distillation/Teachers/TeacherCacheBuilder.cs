@@ -93,7 +93,7 @@ public static class TeacherCacheBuilder
                     }
                     if (!classTextSaved)
                     {
-                        cache.WriteClassText(teacher.ClassNames, embeddings.ClassText, embeddings.LogitScale);
+                        ClassTextFile.Write(cache, teacher.ClassNames, embeddings.ClassText, embeddings.LogitScale);
                         classTextSaved = true;
                     }
                     cache.Add(missing.Select(i => keys[i]).ToList(), embeddings.Image);

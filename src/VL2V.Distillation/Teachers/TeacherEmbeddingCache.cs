@@ -21,7 +21,6 @@ namespace VL2V.Distillation.Teachers;
 /// </remarks>
 public sealed class TeacherEmbeddingCache : IDisposable
 {
-    internal const string ClassTextFile = "class_text.safetensors";
     private const string ShardExtension = ".safetensors";
     private const string CorruptFix = "Delete this file and run TeacherCacheBuilder.Build again to recompute its rows, " +
         "or open the cache with TeacherCacheOptions.OnCorruptShard = Drop to skip it.";
@@ -71,6 +70,9 @@ public sealed class TeacherEmbeddingCache : IDisposable
 
     /// <summary>Why each skipped shard file was skipped (only with <see cref="CorruptShardPolicy.Drop"/>); one message per file, naming it.</summary>
     public IReadOnlyList<string> DroppedShards => _dropped;
+
+    /// <summary>Whether <see cref="TeacherCacheOptions.VerifyData"/> is on.</summary>
+    internal bool VerifyData => _options.VerifyData;
 
     /// <summary>The prefix of the shard files this instance writes; each writer (process or builder shard) needs its own.</summary>
     internal string WriterTag { get; set; }
@@ -215,7 +217,7 @@ public sealed class TeacherEmbeddingCache : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         int added = 0;
         var files = Directory.EnumerateFiles(Folder, "*" + ShardExtension)
-            .Where(f => f.EndsWith(ShardExtension, StringComparison.Ordinal) && Path.GetFileName(f) != ClassTextFile)
+            .Where(f => f.EndsWith(ShardExtension, StringComparison.Ordinal) && Path.GetFileName(f) != ClassTextFile.FileName)
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {
@@ -285,52 +287,6 @@ public sealed class TeacherEmbeddingCache : IDisposable
         {
             return nn.functional.normalize(back, dim: 1);
         }
-    }
-
-    /// <summary>Saves the teacher's class text embeddings next to the shards (once; an existing file is kept).</summary>
-    internal void WriteClassText(IReadOnlyList<string> classNames, Tensor classText, double logitScale)
-    {
-        string path = Path.Combine(Folder, ClassTextFile);
-        if (File.Exists(path)) return;
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = EmbeddingFile.Format,
-            [EmbeddingFile.FingerprintEntry] = Fingerprint,
-            [EmbeddingFile.ClassNamesEntry] = EmbeddingFile.JsonArray(classNames),
-            [EmbeddingFile.LogitScaleEntry] = logitScale.ToString("R", CultureInfo.InvariantCulture),
-        };
-        using var values = classText.detach().to(ScalarType.Float32);
-        SafetensorsWriter.TryWriteNew(path, [(EmbeddingFile.ClassTensor, values)], metadata);
-    }
-
-    /// <summary>Reads the class text embeddings saved by <see cref="WriteClassText"/>.</summary>
-    /// <exception cref="FileNotFoundException">The cache has no class text file.</exception>
-    internal (IReadOnlyList<string> ClassNames, Tensor ClassText, double LogitScale) ReadClassText()
-    {
-        string path = Path.Combine(Folder, ClassTextFile);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException(
-                $"The teacher cache '{Folder}' has no {ClassTextFile}: it is written by TeacherCacheBuilder.Build or a CachingTeacher " +
-                "the first time the teacher runs. Build the cache with the teacher, or use PrecomputedTeacher.FromFile with a file that holds 'class_text'.", path);
-        }
-        var file = EmbeddingFile.Open(path, _options.VerifyData, "Delete it and build the cache again to rewrite it.");
-        if (file.ClassText is null || file.ClassText.Shape[1] != EmbeddingDim || file.Metadata(EmbeddingFile.FingerprintEntry) != Fingerprint)
-        {
-            throw new InvalidDataException(
-                $"Teacher embedding file '{path}' is invalid: it needs a '{EmbeddingFile.ClassTensor}' tensor [C, {EmbeddingDim}] computed for fingerprint '{Fingerprint}'. " +
-                "Delete it and build the cache again to rewrite it.");
-        }
-        return (file.ClassNames, file.ReadFloat32(file.ClassText), ParseLogitScale(file));
-    }
-
-    internal static double ParseLogitScale(EmbeddingFile file)
-    {
-        string? text = file.Metadata(EmbeddingFile.LogitScaleEntry);
-        if (text is null) return 100.0;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double scale) && scale > 0 && double.IsFinite(scale)) return scale;
-        throw new InvalidDataException(
-            $"Teacher embedding file '{file.FilePath}' is invalid: metadata '{EmbeddingFile.LogitScaleEntry}' is '{text}', expected a positive number (100 for OpenAI CLIP).");
     }
 
     private SafeFileHandle Handle(int shard) =>
