@@ -31,6 +31,25 @@ public sealed class TeacherEmbeddingCacheTests
     }
 
     [Fact]
+    public void Flush_WritesAStandardSafetensorsFileWithTheKeysInItsMetadata()
+    {
+        using var folder = new TempFolder();
+        using var rows = Rows(3);
+        using (var cache = TeacherEmbeddingCache.Open(folder.Path, Fingerprint, 16)) cache.Add(Keys(3), rows);
+        string shard = ShardFiles(folder.Path).Single();
+
+        var tensors = VL2V.Distillation.Checkpoints.StateDictFile.Read(shard);
+        tensors.Keys.Should().Equal("image_embeds");
+        BitEqual(tensors["image_embeds"], rows).Should().BeTrue();
+        using var stream = File.OpenRead(shard);
+        var header = VL2V.Distillation.Checkpoints.SafetensorsReader.ReadHeader(shard, stream, 1 << 20);
+        header.Metadata["keys"].Should().Be(System.Text.Json.JsonSerializer.Serialize(Keys(3).Select(k => k.ContentAddress)));
+        header.Metadata["fingerprint"].Should().Be(Fingerprint);
+        header.DataStart.Should().Be(stream.Length - 3 * 16 * 4);
+        (header.DataStart % 8).Should().Be(0, "the header is padded to a multiple of 8 bytes");
+    }
+
+    [Fact]
     public void Add_KeyAlreadyCached_KeepsTheFirstRow()
     {
         using var folder = new TempFolder();
