@@ -313,6 +313,10 @@ public sealed class TeacherEmbeddingCache : IDisposable
             _dropped.Add(e.Message);
             return false;
         }
+        catch (FileNotFoundException)
+        {
+            return false; // deleted between listing and opening (e.g. by a user cleaning up); nothing to serve
+        }
         int index = _shards.Count;
         _shards.Add(shard);
         _handles.Add(null);
