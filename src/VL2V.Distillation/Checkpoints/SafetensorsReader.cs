@@ -12,12 +12,40 @@ internal static class SafetensorsReader
 {
     private const string Supported = "F32, F16, BF16, F64, I64, I32, U8, BOOL";
 
-    private sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);
+    /// <summary>One tensor of the header; <see cref="Begin"/> and <see cref="End"/> are relative to the data section.</summary>
+    internal sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);
+
+    /// <summary>A validated header: the tensors, the <c>__metadata__</c> strings and where the data section starts.</summary>
+    internal sealed record Header(IReadOnlyList<Entry> Entries, IReadOnlyDictionary<string, string> Metadata, long DataStart);
 
     /// <summary>Tensors larger than this are read in pieces (a span addresses at most 2 GiB).</summary>
     internal const long DefaultChunkBytes = 1L << 30;
 
     public static Dictionary<string, Tensor> Read(string path, FileStream stream, long maxHeaderBytes, long chunkBytes = DefaultChunkBytes)
+    {
+        var header = ReadHeader(path, stream, maxHeaderBytes);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var e in header.Entries)
+            {
+                var t = torch.empty(e.Shape, e.DType);
+                result.Add(e.Name, t);
+                if (e.End == e.Begin) continue;
+                stream.Seek(header.DataStart + e.Begin, SeekOrigin.Begin);
+                ReadInto(stream, t, e.End - e.Begin, chunkBytes);
+            }
+            return result;
+        }
+        catch
+        {
+            foreach (var t in result.Values) t.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads and validates the header (lengths, dtypes, shapes, exact tiling of the data section) without reading the data.</summary>
+    public static Header ReadHeader(string path, FileStream stream, long maxHeaderBytes)
     {
         long fileLength = stream.Length;
         if (fileLength < 8)
@@ -38,28 +66,11 @@ internal static class SafetensorsReader
         var header = new byte[headerLength];
         stream.ReadExactly(header);
         long dataLength = fileLength - 8 - (long)headerLength;
-        var entries = ParseHeader(path, header, dataLength);
-
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        try
-        {
-            long dataStart = 8 + (long)headerLength;
-            foreach (var e in entries)
-            {
-                var t = torch.empty(e.Shape, e.DType);
-                result.Add(e.Name, t);
-                if (e.End == e.Begin) continue;
-                stream.Seek(dataStart + e.Begin, SeekOrigin.Begin);
-                ReadInto(stream, t, e.End - e.Begin, chunkBytes);
-            }
-            return result;
-        }
-        catch
-        {
-            foreach (var t in result.Values) t.Dispose();
-            throw;
-        }
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = ParseHeader(path, header, dataLength, metadata);
+        return new Header(entries, metadata, 8 + (long)headerLength);
     }
+
 
     private static void ReadInto(FileStream stream, Tensor t, long byteCount, long chunkBytes)
     {
@@ -78,7 +89,7 @@ internal static class SafetensorsReader
         }
     }
 
-    private static List<Entry> ParseHeader(string path, byte[] header, long dataLength)
+    private static List<Entry> ParseHeader(string path, byte[] header, long dataLength, Dictionary<string, string> metadata)
     {
         JsonDocument doc;
         try
@@ -102,7 +113,7 @@ internal static class SafetensorsReader
                 if (!names.Add(property.Name)) throw Invalid(path, $"the header lists '{property.Name}' twice");
                 if (property.Name == "__metadata__")
                 {
-                    CheckMetadata(path, property.Value);
+                    CheckMetadata(path, property.Value, metadata);
                     continue;
                 }
                 entries.Add(ParseEntry(path, property.Name, property.Value));
@@ -112,7 +123,7 @@ internal static class SafetensorsReader
         }
     }
 
-    private static void CheckMetadata(string path, JsonElement metadata)
+    private static void CheckMetadata(string path, JsonElement metadata, Dictionary<string, string> result)
     {
         if (metadata.ValueKind != JsonValueKind.Object)
         {
@@ -124,6 +135,7 @@ internal static class SafetensorsReader
             {
                 throw Invalid(path, $"'__metadata__' entry '{item.Name}' must be a string but is a JSON {item.Value.ValueKind}");
             }
+            result[item.Name] = item.Value.GetString()!;
         }
     }
 
@@ -213,7 +225,22 @@ internal static class SafetensorsReader
         _ => null,
     };
 
-    private static long ItemSize(ScalarType dtype) => dtype switch
+    /// <summary>The safetensors name of a dtype (<c>F32</c>, <c>F16</c>, ...).</summary>
+    public static string DTypeName(ScalarType dtype, string? tensorName = null) => dtype switch
+    {
+        ScalarType.Float32 => "F32",
+        ScalarType.Float16 => "F16",
+        ScalarType.BFloat16 => "BF16",
+        ScalarType.Float64 => "F64",
+        ScalarType.Int64 => "I64",
+        ScalarType.Int32 => "I32",
+        ScalarType.Byte => "U8",
+        ScalarType.Bool => "BOOL",
+        _ => throw new ArgumentException(
+            (tensorName is null ? "" : $"Tensor '{tensorName}' has ") + $"dtype {dtype}, which cannot be stored in safetensors (supported: {Supported}).", nameof(dtype)),
+    };
+
+    public static long ItemSize(ScalarType dtype) => dtype switch
     {
         ScalarType.Float64 or ScalarType.Int64 => 8,
         ScalarType.Float32 or ScalarType.Int32 => 4,
