@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp.Modules;
 using VL2V.Distillation.Data;
+using VL2V.Distillation.Teachers;
 using VL2V.Distillation.Training.Swad;
 
 namespace VL2V.Distillation.Training;
@@ -125,7 +126,8 @@ public sealed class DistillationTrainer
             state.Segment = WeightAverage.StartFrom(trainable);
         }
 
-        var sampler = new DomainBalancedSampler(context.Split, _options.BatchSizePerDomain, seed: _options.Seed * 1009L + stageIndex);
+        var sampler = new DomainBalancedSampler(context.Split, _options.BatchSizePerDomain, seed: _options.Seed * 1009L + stageIndex,
+            viewsPerSample: _options.ViewsPerSample);
         var augmentation = new DomainBedAugmentation(new AugmentationOptions { Size = _options.ImageSize });
         using var loader = new BatchLoader(context.Dataset, augmentation, sampler.Batches(state.NextStep).Take(_options.Steps - state.NextStep),
             StudentEvaluator.LoaderOptions(_options), cancellationToken);
@@ -144,7 +146,7 @@ public sealed class DistillationTrainer
             {
                 var batch = loader.Next() ?? throw new InvalidOperationException("The training sampler ran out of batches.");
                 student.train();
-                var teacherOut = context.Run.Encode(batch);
+                var teacherOut = context.Run.Encode(batch, context.Dataset.DomainSizes, _options.AugmentationSeed);
                 var output = student.call(batch.Images);
                 CheckFinite(stage.Name, step, output);
                 var loss = stage.Loss.Compute(output, teacherOut, batch.Labels);
@@ -349,11 +351,13 @@ public sealed class DistillationTrainer
         private Tensor? _classText;
         private double _logitScale = 100;
 
-        public TeacherEmbeddings? Encode(DataBatch batch)
+        public TeacherEmbeddings? Encode(DataBatch batch, IReadOnlyList<DomainSize> domainSizes, long augmentationSeed)
         {
             if (teacher is null) return null;
             TeacherEmbeddings embeddings;
-            using (torch.no_grad()) embeddings = teacher.Encode(batch.Images, batch.Keys.Select(k => k.ToString()).ToList());
+            // Keys name the image content AND its augmented view, so a caching teacher never serves another view's row.
+            var keys = TeacherCacheKey.ForBatch(batch, domainSizes, augmentationSeed);
+            using (torch.no_grad()) embeddings = teacher.Encode(batch.Images, keys);
             if (_classText is null)
             {
                 _classText = embeddings.ClassText.detach().clone().DetachFromDisposeScope();

@@ -76,7 +76,9 @@ internal sealed class StudentEvaluator(IDomainDataset dataset, DomainSplit split
     }
 
     internal static BatchLoaderOptions LoaderOptions(TrainerOptions options) =>
-        options.LoaderWorkers is int workers ? new BatchLoaderOptions { Workers = workers, Seed = options.Seed } : new BatchLoaderOptions { Seed = options.Seed };
+        options.LoaderWorkers is int workers
+            ? new BatchLoaderOptions { Workers = workers, Seed = options.AugmentationSeed }
+            : new BatchLoaderOptions { Seed = options.AugmentationSeed };
 
     /// <summary>How predictions are made: the teacher's zero-shot classifier on the embedding, or the student's classifier.</summary>
     internal sealed class Classifier(Tensor? classText, double logitScale)

@@ -65,6 +65,21 @@ public sealed record TrainerOptions
     /// <value>The default is 0.</value>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Augmented views per training image, or null for a fresh view at every draw (the official recipe). With K, each
+    /// image has K fixed views, so a <c>CachingTeacher</c> computes each teacher embedding once and reuses it across
+    /// steps, stages, target domains and seeds (docs/teacher-cache.md).
+    /// </summary>
+    /// <value>The default is null.</value>
+    public int? ViewsPerSample { get; init; }
+
+    /// <summary>
+    /// Seed of the augmentation parameters, kept apart from <see cref="Seed"/> so that runs with different seeds draw
+    /// from the same pool of views (and share cached teacher embeddings) while sampling differently.
+    /// </summary>
+    /// <value>The default is 0.</value>
+    public long AugmentationSeed { get; init; }
+
     /// <summary>Side of the square images the student (and teacher) see.</summary>
     /// <value>The default is 224.</value>
     public int ImageSize { get; init; } = 224;
@@ -100,6 +115,7 @@ public sealed record TrainerOptions
         if (Swad is null) problems.Add("Swad must not be null; use new SwadOptions { Enabled = false } to turn SWAD off.");
         else problems.AddRange(Swad.Problems());
         if (!(HoldoutFraction > 0 && HoldoutFraction < 1)) problems.Add($"HoldoutFraction must be in (0, 1) (was {F(HoldoutFraction)}).");
+        if (ViewsPerSample is < 1) problems.Add($"ViewsPerSample must be ≥ 1 or null (was {ViewsPerSample}).");
         if (ImageSize < 8) problems.Add($"ImageSize must be ≥ 8 (was {ImageSize}).");
         if (LoaderWorkers is < 1) problems.Add($"LoaderWorkers must be ≥ 1 or null (was {LoaderWorkers}).");
         if (EvaluationBatchSize < 1) problems.Add($"EvaluationBatchSize must be ≥ 1 (was {EvaluationBatchSize}).");

@@ -264,3 +264,55 @@ public sealed class DistillationTrainerTests
         public void Report(TrainingProgress value) => onReport(value);
     }
 }
+
+public sealed class DistillationTrainerCacheTests
+{
+    [Fact]
+    public void Fit_WithACachingTeacher_EqualsOnlineAndReusesTheCache()
+    {
+        using var scope = torch.NewDisposeScope();
+        var data = SyntheticDomains.Create();
+        var split = DomainSplit.LeaveOneOut(data.DomainSizes, "domain3");
+        var options = new TrainerOptions
+        {
+            Steps = 12, EvaluateEvery = 6, BatchSizePerDomain = 8, ImageSize = 16, LearningRate = 3e-3, ReportEvery = 1,
+            EvaluationBatchSize = 64, AlignCheckpointFromStep = 0, LoaderWorkers = 1, ViewsPerSample = 2,
+            Swad = new SwadOptions { Enabled = false },
+        };
+        var folder = Directory.CreateTempSubdirectory("vl2v-cache-").FullName;
+        try
+        {
+            RunResult Train(ITeacher teacher, out Dictionary<string, Tensor> weights)
+            {
+                torch.manual_seed(1);
+                using var student = VL2V.Distillation.Students.Student.SmallCnn(embeddingDim: 8, width: 8);
+                var result = new DistillationTrainer(options).Fit(student, teacher, data, split);
+                weights = student.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
+                return result;
+            }
+
+            using var online = new FakeTeacher(data);
+            var expected = Train(online, out var expectedWeights);
+
+            var first = new FakeTeacher(data);
+            using (var caching = new VL2V.Distillation.Teachers.CachingTeacher(first, VL2V.Distillation.Teachers.TeacherEmbeddingCache.Open(folder, "fake-teacher", 8)))
+            {
+                Train(caching, out _).Stages.Select(s => s.Evaluations).Should().BeEquivalentTo(expected.Stages.Select(s => s.Evaluations));
+            }
+
+            var second = new FakeTeacher(data);
+            using (var caching = new VL2V.Distillation.Teachers.CachingTeacher(second, VL2V.Distillation.Teachers.TeacherEmbeddingCache.Open(folder, "fake-teacher", 8)))
+            {
+                var again = Train(caching, out var weights);
+                again.Stages.Select(s => s.Evaluations).Should().BeEquivalentTo(expected.Stages.Select(s => s.Evaluations));
+                foreach (var (name, value) in expectedWeights) weights[name].allclose(value).Should().BeTrue(name);
+                second.EncodeCalls.Should().BeLessThanOrEqualTo(1, "every (image, view) of the run is cached; at most one image is re-encoded to check the class text");
+            }
+            first.EncodeCalls.Should().BeGreaterThan(1);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
