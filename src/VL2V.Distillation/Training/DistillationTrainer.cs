@@ -86,7 +86,10 @@ public sealed class DistillationTrainer
         try
         {
             if (resume is not null) run.Restore(resume.Tensors, resume.State.LogitScale);
-            var context = new RunContext(dataset, split, evaluator, run, checkpointDirectory, progress, clock);
+            var context = new RunContext(dataset, split, evaluator, run, checkpointDirectory, progress, clock)
+            {
+                MetricLineCount = resume?.State.MetricLineCount ?? 0,
+            };
             for (int i = resume?.State.StageIndex ?? 0; i < stages.Count; i++)
             {
                 results.Add(RunStage(student, stages, i, context, i == resume?.State.StageIndex ? resume : null, results, cancellationToken));
@@ -102,7 +105,14 @@ public sealed class DistillationTrainer
     }
 
     private sealed record RunContext(IDomainDataset Dataset, DomainSplit Split, StudentEvaluator Evaluator, RunState Run,
-        string? CheckpointDirectory, IProgress<TrainingProgress>? Progress, Stopwatch Clock);
+        string? CheckpointDirectory, IProgress<TrainingProgress>? Progress, Stopwatch Clock)
+    {
+        /// <summary>Metric lines not yet in <c>metrics.jsonl</c>; flushed with every checkpoint so the file matches it.</summary>
+        public List<string> PendingMetrics { get; } = [];
+
+        /// <summary>Lines in <c>metrics.jsonl</c> once the pending ones are written.</summary>
+        public int MetricLineCount { get; set; }
+    }
 
     private StageResult RunStage<TStudent>(TStudent student, IReadOnlyList<TrainingStage> stages, int stageIndex, RunContext context,
         TrainingCheckpoint.Loaded? resume, IReadOnlyList<StageResult> completed, CancellationToken cancellationToken)
@@ -178,14 +188,16 @@ public sealed class DistillationTrainer
                         state.Segment = WeightAverage.StartFrom(trainable);
                     }
                 }
-                if (context.CheckpointDirectory is not null)
-                    SaveCheckpoint(context, stageIndex, step, state, student, optimizer, completed);
             }
-            if (report && context.Progress is not null)
+            TrainingProgress? progressReport = report
+                ? new TrainingProgress(stage.Name, stageIndex, stages.Count, step, _options.Steps, values!["total"], values, record, context.Clock.Elapsed)
+                : null;
+            if (context.CheckpointDirectory is not null)
             {
-                context.Progress.Report(new TrainingProgress(stage.Name, stageIndex, stages.Count, step, _options.Steps,
-                    values!["total"], values, record, context.Clock.Elapsed));
+                if (progressReport is { } r) context.PendingMetrics.Add(MetricsLine(r));
+                if (evaluate) SaveCheckpoint(context, stageIndex, step, state, student, optimizer, completed);
             }
+            if (progressReport is { } p) context.Progress?.Report(p);
             if (values is not null) Log.StepCompleted(_logger, stage.Name, step, _options.Steps, values["total"]);
         }
 
@@ -234,9 +246,22 @@ public sealed class DistillationTrainer
         context.Run.Export(tensors);
         var saved = new TrainingCheckpoint.State(1, TrainingCheckpoint.Fingerprint(_options), stageIndex, step + 1, completed,
             state.Records, state.BestRecord is null ? null : state.Records.IndexOf(state.BestRecord), segment, valley,
-            context.Run.LogitScale, (long)stageIndex * (_options.Steps + 1) + step);
-        TrainingCheckpoint.Save(context.CheckpointDirectory!, saved, tensors, writer => ((OptimizerHelper)optimizer).save_state_dict(writer));
+            context.Run.LogitScale, (long)stageIndex * (_options.Steps + 1) + step, context.MetricLineCount + context.PendingMetrics.Count);
+        TrainingCheckpoint.Save(context.CheckpointDirectory!, saved, tensors, writer => ((OptimizerHelper)optimizer).save_state_dict(writer),
+            context.PendingMetrics);
+        context.MetricLineCount += context.PendingMetrics.Count;
+        context.PendingMetrics.Clear();
     }
+
+    private static string MetricsLine(TrainingProgress p) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        stage = p.Stage,
+        step = p.Step,
+        loss = p.Loss,
+        terms = p.Terms,
+        evaluation = p.Evaluation,
+        elapsed_seconds = p.Elapsed.TotalSeconds,
+    }, TrainingCheckpoint.Json).ReplaceLineEndings(" ");
 
     private bool ResetSegment(int step) => _options.Swad.SegmentReset switch
     {

@@ -31,7 +31,11 @@ internal static class TrainingCheckpoint
         SwadLossValley.SavedSegment? Segment,
         SwadLossValley.ValleyState? Valley,
         double LogitScale,
-        long Sequence);
+        long Sequence,
+        int MetricLineCount);
+
+    /// <summary>The per-report metrics of a run, one JSON object per line.</summary>
+    public const string MetricsFile = "metrics.jsonl";
 
     public sealed record Loaded(State State, Dictionary<string, Tensor> Tensors, byte[] Optimizer);
 
@@ -39,9 +43,14 @@ internal static class TrainingCheckpoint
     public static string Fingerprint(TrainerOptions options) =>
         JsonSerializer.Serialize(options with { ReportEvery = 1, LoaderWorkers = null }, Json);
 
-    public static void Save(string directory, State state, IReadOnlyDictionary<string, Tensor> tensors, Action<BinaryWriter> writeOptimizer)
+    public static void Save(string directory, State state, IReadOnlyDictionary<string, Tensor> tensors, Action<BinaryWriter> writeOptimizer,
+        IReadOnlyList<string> metricLines)
     {
         Directory.CreateDirectory(directory);
+        // metrics.jsonl holds exactly the reports up to this checkpoint: rewritten with the new lines, then renamed.
+        var metrics = Path.Combine(directory, MetricsFile);
+        var previous = File.Exists(metrics) ? File.ReadAllLines(metrics).Take(state.MetricLineCount - metricLines.Count) : [];
+        AtomicFile.WriteAllText(metrics, string.Concat(previous.Concat(metricLines).Select(l => l + "\n")));
         string id = state.Sequence.ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
         StateDictFile.Write(Path.Combine(directory, $"tensors-{id}.safetensors"), tensors);
         AtomicFile.Write(Path.Combine(directory, $"optimizer-{id}.bin"), stream =>
@@ -98,6 +107,7 @@ internal static class TrainingCheckpoint
         AtomicFile.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Json));
         foreach (var old in Directory.EnumerateFiles(directory).Where(IsCheckpointFile)) File.Delete(old);
         File.Delete(Path.Combine(directory, "latest.json"));
+        // metrics.jsonl stays: it is part of the run's results.
     }
 
     public static (RunResult Result, Dictionary<string, Tensor> Student)? TryLoadResult(string directory)

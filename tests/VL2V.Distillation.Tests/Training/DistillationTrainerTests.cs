@@ -205,7 +205,8 @@ public sealed class DistillationTrainerTests
         try
         {
             using var reference = NewStudent(method);
-            var expected = new DistillationTrainer(options).Fit(reference, teacher, data, split);
+            var reports = new List<TrainingProgress>();
+            var expected = new DistillationTrainer(options).Fit(reference, teacher, data, split, progress: new SyncProgress(reports));
 
             using var killed = NewStudent(method);
             using var cts = new CancellationTokenSource();
@@ -220,6 +221,12 @@ public sealed class DistillationTrainerTests
             actual.Reported.Should().BeEquivalentTo(expected.Reported);
             foreach (var (name, value) in reference.state_dict())
                 resumed.state_dict()[name].allclose(value, rtol: 1e-5, atol: 1e-6).Should().BeTrue($"{name} must equal the uninterrupted run's");
+
+            // metrics.jsonl holds each report exactly once, as the uninterrupted run reported them.
+            var lines = File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
+                .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+                .Select(e => (e.GetProperty("stage").GetString(), e.GetProperty("step").GetInt32())).ToList();
+            lines.Should().Equal(reports.Select(r => ((string?)r.Stage, r.Step)));
 
             // A finished run is loaded, not trained again.
             using var again = NewStudent(method, seed: 5);
