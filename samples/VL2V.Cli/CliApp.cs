@@ -30,16 +30,23 @@ internal static class CliApp
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
-    /// <summary>Collapses a multi-line message into one line.</summary>
-    public static string OneLine(string message)
+    /// <summary>
+    /// Collapses a multi-line message into one line: list items are joined with "; ", at most
+    /// <paramref name="maxParts"/> of them are kept (the rest are counted) and each is cut at <paramref name="maxPartLength"/> characters.
+    /// </summary>
+    public static string OneLine(string message, int maxParts = 6, int maxPartLength = 400)
     {
+        var parts = message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                           .Select(l => l.StartsWith("- ", StringComparison.Ordinal) ? l[2..] : l)
+                           .Select(l => l.Length > maxPartLength ? l[..maxPartLength] + "…" : l)
+                           .ToList();
         var result = new System.Text.StringBuilder();
-        foreach (var raw in message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        for (int i = 0; i < parts.Count && i < maxParts; i++)
         {
-            string line = raw.StartsWith("- ", StringComparison.Ordinal) ? raw[2..] : raw;
             if (result.Length > 0) result.Append(result[^1] == ':' ? " " : "; ");
-            result.Append(line);
+            result.Append(parts[i]);
         }
+        if (parts.Count > maxParts) result.Append($"; … and {parts.Count - maxParts} more");
         return result.ToString();
     }
 }
