@@ -16,7 +16,7 @@ internal sealed class EmbedCommand : ICliCommand
         var vocab = CommonOptions.Vocab(beside: true);
         var images = new Option<string[]>("--image")
         {
-            Description = "Image file (PNG or JPEG), preprocessed like openai/CLIP at the model's resolution (bicubic resize of the shorter side, centre crop, CLIP mean/std). Repeat for several; order is kept. Default: none.",
+            Description = "Image file (PNG or JPEG), preprocessed like openai/CLIP at the model's resolution (bicubic resize of the shorter side, centre crop, CLIP mean/std). Several may follow one --image, or repeat the option; order is kept. Default: none.",
             AllowMultipleArgumentsPerToken = true,
             HelpName = "PNG_OR_JPG",
         };
