@@ -61,11 +61,11 @@ internal sealed class ZeroShotCommand : ICliCommand
                 throw new CliException($"The folder of --json '{jsonPath}' does not exist; create it first.");
             }
 
-            // Data, files and options are all checked before any model work.
-            var dataset = ImageFolderDataset.Open(root);
+            // Files and options first (cheap), then every image of the data set, all before the weights are read.
             ModelFiles.RequireFile(weightsPath, "--weights");
             var clipConfig = ModelFiles.ReadConfig(parse.GetValue(config));
             string vocabulary = ModelFiles.ResolveVocabulary(parse.GetValue(vocab), weightsPath);
+            var dataset = ImageFolderDataset.Open(root);
             var templateList = parse.GetValue(templates) switch
             {
                 "simple" => PromptTemplates.OpenClipSimple,

@@ -91,7 +91,9 @@ public sealed class ZeroShotCommandTests
         Build(root);
         Directory.CreateDirectory(Path.Combine(root, "photo", "horse"));   // a class only one domain has, and empty
 
-        CliRun.Of("zeroshot", "--weights", temp.File("missing.pt"), "--vocab", Vocabulary, "--data", root, "--json", temp.File("zs.json"))
+        File.WriteAllText(temp.File("corrupt.pt"), "not a weight file");   // reading it would fail with another message
+
+        CliRun.Of("zeroshot", "--weights", temp.File("corrupt.pt"), "--vocab", Vocabulary, "--data", root, "--json", temp.File("zs.json"))
               .ShouldFailWithOneLine("horse");
         File.Exists(temp.File("zs.json")).Should().BeFalse();
     }
