@@ -11,9 +11,10 @@ public sealed class EmbedCommandTests
     private static readonly string Vocabulary = SharedFolder.Get("clip", "bpe_simple_vocab_16e6.txt.gz");
 
     [Theory]
-    [InlineData("vit-tiny", "model.safetensors")]
-    [InlineData("rn-tiny", "model.jit.pt")]
-    public void Embed_FixtureImagesAndPrompts_ReproducesOutputsSafetensors(string model, string weights)
+    [InlineData("vit-tiny", "model.safetensors", true)]
+    [InlineData("vit-tiny", "hf/model.safetensors", false)]   // Hugging Face names; the config.json beside them is read
+    [InlineData("rn-tiny", "model.jit.pt", true)]
+    public void Embed_FixtureImagesAndPrompts_ReproducesOutputsSafetensors(string model, string weights, bool passConfig)
     {
         using var temp = new TempFolder();
         using var config = JsonDocument.Parse(File.ReadAllText(ClipFixtures.File(model, "config.json")));
@@ -26,7 +27,8 @@ public sealed class EmbedCommandTests
         File.WriteAllText(textsJson, JsonSerializer.Serialize(prompts.Skip(1)));
         string output = temp.File("out.safetensors");
 
-        var run = CliRun.Of(["embed", "--weights", ClipFixtures.File(model, weights), "--config", ClipFixtures.File(model, "config.json"),
+        string[] configArgs = passConfig ? ["--config", ClipFixtures.File(model, "config.json")] : [];
+        var run = CliRun.Of(["embed", "--weights", ClipFixtures.File(model, weights), .. configArgs,
                              "--vocab", Vocabulary, "--image", .. images, "--text", prompts[0], "--texts-json", textsJson, "--out", output]);
 
         run.ExitCode.Should().Be(0, run.Error);
