@@ -1,4 +1,4 @@
-namespace VL2V.Distillation.Clip.Tests.TestSupport;
+namespace VL2V.Distillation.TestSupport;
 
 /// <summary>
 /// Locates the read-only ../shared folder (reference fixtures, CLIP vocabulary) that sits beside the repository:
