@@ -174,6 +174,7 @@ public sealed class DistillationTrainer
             if (evaluate)
             {
                 record = context.Evaluator.Evaluate(student, step, context.Run.Classifier(stage.ZeroShot), cancellationToken);
+                Internal.NativeHeap.Trim(); // keep resident memory flat over long runs (glibc keeps freed blocks)
                 Log.Evaluated(_logger, stage.Name, step, record.SourceValidationAccuracy, record.SourceValidationLoss, record.TargetAccuracy);
                 // Stage 1 hands stage 2 its best checkpoint from AlignCheckpointFromStep on (the official --model_save);
                 // without SWAD the last stage keeps its best. With SWAD the average is reported instead.
