@@ -117,6 +117,11 @@ public sealed record ExperimentResult(DistillationMethod Method, IReadOnlyList<s
     public SeedStatistics InDistribution =>
         SeedStatistics.Of(Runs.GroupBy(r => r.Seed).Select(g => g.Average(r => r.SourceAccuracy)));
 
+    /// <summary>Each run's scores, for a <see cref="BenchmarkReport"/>.</summary>
+    /// <param name="name">The method's name in the report (default: the method).</param>
+    public IEnumerable<RunScore> Scores(string? name = null) =>
+        Runs.Select(r => new RunScore(name ?? Method.ToString(), r.TargetDomain, r.Seed, r.TargetAccuracy, r.SourceAccuracy));
+
     /// <summary>The DomainBed-style Markdown table of this method.</summary>
     public string ToMarkdown(string? name = null) => ResultsTable.ToMarkdown([OutOfDistribution(name)], TargetDomains);
 }
