@@ -1,0 +1,40 @@
+// VL2V.Benchmarks: speed of the library's data layer and models on CPU, side by side with PyTorch doing the same
+// work (python/). Results and the exact commands are in docs/performance.md.
+//
+//   dotnet run -c Release --project samples/VL2V.Benchmarks -- data [--quick] [--reps N] [--folder DIR]
+using VL2V.Benchmarks;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+torch.set_num_threads(options.Threads);
+MachineInfo.Print();
+Console.WriteLine($"benchmark: {options.Benchmark}{(options.Quick ? " (quick: not for publishing)" : "")}, " +
+    $"warm-up {options.Warmup}, timed repetitions {options.Repetitions}, best of them reported");
+switch (options.Benchmark)
+{
+    case "data":
+        DataBenchmark.Run(options);
+        break;
+    case "images":
+        if (options.Folder is null)
+        {
+            Console.Error.WriteLine("images needs --folder DIR.");
+            return 2;
+        }
+        SyntheticImageFolder.Ensure(options.Folder, options.Quick ? 4 : 30);
+        Console.WriteLine($"folder: {Path.GetFullPath(options.Folder)}");
+        break;
+    default:
+        Console.Error.WriteLine($"The '{options.Benchmark}' benchmark needs code that is not on this branch yet; see docs/performance.md.");
+        return 3;
+}
+return 0;
