@@ -55,6 +55,12 @@ public static class DataBenchmark
             foreach (var (d, i) in all) dataset.Load(d, i);
         }));
 
+        var files = all.Select(s => (Path: dataset.GetPath(s.Domain, s.Index), Bytes: File.ReadAllBytes(dataset.GetPath(s.Domain, s.Index)))).ToArray();
+        rows.Add(Stopwatches.Measure("decode only (ImageDecoder.Decode, bytes in memory), 1 thread", "img", n, w, r, () =>
+        {
+            foreach (var (path, bytes) in files) ImageDecoder.Decode(bytes, path);
+        }));
+
         var decoded = all.Select(s => dataset.Load(s.Domain, s.Index).Image).ToArray();
         long view = 0;
         rows.Add(Stopwatches.Measure("train augmentation only (pre-decoded), 1 thread", "img", n, w, r, () =>
