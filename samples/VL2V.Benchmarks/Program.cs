@@ -24,6 +24,9 @@ switch (options.Benchmark)
     case "data":
         DataBenchmark.Run(options);
         break;
+    case "student":
+        StudentBenchmark.Run(options);
+        break;
     case "images":
         if (options.Folder is null)
         {
