@@ -97,13 +97,14 @@ def main():
     params = sum(p.numel() for p in image.parameters()) + sum(p.numel() for p in text.parameters())
     print(f"model: CLIP ViT-B/16 towers, {params / 1e6:.1f} M parameters (without logit_scale), float32, random weights")
     g = torch.Generator().manual_seed(0)
-    images = torch.randn(IMAGE_BATCH, 3, RES, RES, generator=g)
-    ids = token_batch(TEXT_BATCH, g)
+    image_batch, text_batch = (2, 4) if a.quick else (IMAGE_BATCH, TEXT_BATCH)
+    images = torch.randn(image_batch, 3, RES, RES, generator=g)
+    ids = token_batch(text_batch, g)
     rows = []
     with torch.no_grad():
-        rows.append(measure(f"encode_image, batch {IMAGE_BATCH}, {RES} px", "img", IMAGE_BATCH, a.warmup, a.reps,
+        rows.append(measure(f"encode_image, batch {image_batch}, {RES} px", "img", image_batch, a.warmup, a.reps,
                             lambda: image(images)))
-        rows.append(measure(f"encode_text, batch {TEXT_BATCH}, {CONTEXT} tokens", "text", TEXT_BATCH, a.warmup, a.reps,
+        rows.append(measure(f"encode_text, batch {text_batch}, {CONTEXT} tokens", "text", text_batch, a.warmup, a.reps,
                             lambda: text(ids)))
     print_table(f"clip: PyTorch {torch.__version__}, ViT-B/16, no_grad, torch threads {torch.get_num_threads()}", rows)
 
