@@ -14,7 +14,10 @@ internal static class SafetensorsReader
 
     private sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);
 
-    public static Dictionary<string, Tensor> Read(string path, FileStream stream, long maxHeaderBytes)
+    /// <summary>Tensors larger than this are read in pieces (a span addresses at most 2 GiB).</summary>
+    internal const long DefaultChunkBytes = 1L << 30;
+
+    public static Dictionary<string, Tensor> Read(string path, FileStream stream, long maxHeaderBytes, long chunkBytes = DefaultChunkBytes)
     {
         long fileLength = stream.Length;
         if (fileLength < 8)
@@ -47,7 +50,7 @@ internal static class SafetensorsReader
                 result.Add(e.Name, t);
                 if (e.End == e.Begin) continue;
                 stream.Seek(dataStart + e.Begin, SeekOrigin.Begin);
-                stream.ReadExactly(t.bytes);
+                ReadInto(stream, t, e.End - e.Begin, chunkBytes);
             }
             return result;
         }
@@ -55,6 +58,23 @@ internal static class SafetensorsReader
         {
             foreach (var t in result.Values) t.Dispose();
             throw;
+        }
+    }
+
+    private static void ReadInto(FileStream stream, Tensor t, long byteCount, long chunkBytes)
+    {
+        if (byteCount <= chunkBytes)
+        {
+            stream.ReadExactly(t.bytes);
+            return;
+        }
+        long itemSize = byteCount / t.numel();
+        long chunkElements = Math.Max(1, chunkBytes / itemSize);
+        using var flat = t.view(-1);
+        for (long start = 0; start < flat.shape[0]; start += chunkElements)
+        {
+            using var piece = flat.narrow(0, start, Math.Min(chunkElements, flat.shape[0] - start));
+            stream.ReadExactly(piece.bytes);
         }
     }
 

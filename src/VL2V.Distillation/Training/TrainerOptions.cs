@@ -65,6 +65,14 @@ public sealed record TrainerOptions
     /// <value>The default is 0.</value>
     public int Seed { get; init; }
 
+    /// <summary>Side of the square images the student (and teacher) see.</summary>
+    /// <value>The default is 224.</value>
+    public int ImageSize { get; init; } = 224;
+
+    /// <summary>Decode-and-augment worker threads, or null for one per core (at most 8).</summary>
+    /// <value>The default is null.</value>
+    public int? LoaderWorkers { get; init; }
+
     /// <summary>Batch size for evaluation.</summary>
     /// <value>The default is 128.</value>
     public int EvaluationBatchSize { get; init; } = 128;
@@ -92,6 +100,8 @@ public sealed record TrainerOptions
         if (Swad is null) problems.Add("Swad must not be null; use new SwadOptions { Enabled = false } to turn SWAD off.");
         else problems.AddRange(Swad.Problems());
         if (!(HoldoutFraction > 0 && HoldoutFraction < 1)) problems.Add($"HoldoutFraction must be in (0, 1) (was {F(HoldoutFraction)}).");
+        if (ImageSize < 8) problems.Add($"ImageSize must be ≥ 8 (was {ImageSize}).");
+        if (LoaderWorkers is < 1) problems.Add($"LoaderWorkers must be ≥ 1 or null (was {LoaderWorkers}).");
         if (EvaluationBatchSize < 1) problems.Add($"EvaluationBatchSize must be ≥ 1 (was {EvaluationBatchSize}).");
         if (ReportEvery < 1) problems.Add($"ReportEvery must be ≥ 1 (was {ReportEvery}).");
         if (problems.Count > 0)

@@ -66,6 +66,22 @@ public sealed class StateDictFileTests : IDisposable
     }
 
     [Fact]
+    public void Read_TensorLargerThanTheChunkSize_IsReadInPieces()
+    {
+        // Tensors over 1 GiB are read in pieces; an 8-byte chunk size exercises that path on 10 floats.
+        float[] values = [.. Enumerable.Range(0, 10).Select(i => i * 1.5f)];
+        var (header, data) = Tensors(("big", "F32", [2, 5], SafetensorsBytes.Floats(values)), ("n", "I64", [], BitConverter.GetBytes(3L)));
+        var path = _temp.Write("chunks.safetensors", SafetensorsBytes.Build(header, data));
+
+        using var stream = File.OpenRead(path);
+        var sd = SafetensorsReader.Read(path, stream, maxHeaderBytes: 1 << 20, chunkBytes: 8);
+
+        sd["big"].shape.Should().Equal(2, 5);
+        sd["big"].data<float>().ToArray().Should().Equal(values);
+        sd["n"].item<long>().Should().Be(3);
+    }
+
+    [Fact]
     public void Read_FloatingDTypeOption_ConvertsFloatsAndKeepsIntegers()
     {
         var (header, data) = Tensors(
@@ -104,6 +120,21 @@ public sealed class StateDictFileTests : IDisposable
             safetensors[key].dtype.Should().Be(expectedDType, key);
             pt[key].dtype.Should().Be(expectedDType, key);
             safetensors[key].equal(pt[key]).all().item<bool>().Should().BeTrue(key);
+        }
+    }
+
+    [Fact]
+    public void Read_TorchvisionPtWithModuleMetadata_EqualsItsSafetensorsCopy()
+    {
+        // torchvision's state_dict carries _metadata (version 2 on every mlp); the tensors must be unaffected.
+        var pt = StateDictFile.Read(SharedFolder.Get("fixtures", "torchvision", "vit-tiny.pt"));
+        var safetensors = StateDictFile.Read(SharedFolder.Get("fixtures", "torchvision", "vit-tiny.safetensors"));
+
+        pt.Keys.Should().BeEquivalentTo(safetensors.Keys);
+        pt.Should().ContainKey("encoder.layers.encoder_layer_1.mlp.3.weight");
+        foreach (var (key, tensor) in safetensors)
+        {
+            pt[key].equal(tensor).all().item<bool>().Should().BeTrue(key);
         }
     }
 

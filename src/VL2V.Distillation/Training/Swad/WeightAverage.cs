@@ -64,15 +64,20 @@ internal sealed class WeightAverage : IDisposable
         return new WeightAverage(copies, Count, StartStep, EndStep);
     }
 
-    /// <summary>Copies the averaged weights into the parameters of a model with the same names.</summary>
+    /// <summary>
+    /// Copies the averaged weights into the model's parameters of the same names. Parameters that were not averaged
+    /// (frozen ones, which never changed) are left as they are.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An averaged name is not a parameter of the model.</exception>
     public void CopyTo(nn.Module model)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        foreach (var (name, parameter) in model.named_parameters())
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, value) in _weights)
         {
-            if (!_weights.TryGetValue(name, out var value))
-                throw new InvalidOperationException($"The weight average has no parameter '{name}'; it was taken from a different model.");
+            if (!parameters.TryGetValue(name, out var parameter))
+                throw new InvalidOperationException($"The model has no parameter '{name}'; the weight average was taken from a different model.");
             parameter.copy_(value);
         }
     }
