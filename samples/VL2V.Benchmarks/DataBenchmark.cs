@@ -72,6 +72,18 @@ public static class DataBenchmark
             for (int k = 0; k < all.Length; k++)
                 train.Apply(dataset.Load(all[k].Domain, all[k].Index).Image, new AugmentationKey(0, k, view++), buffer);
         }));
+        rows.Add(Stopwatches.Measure("decode + train augmentation, 2 threads (Parallel.For, no loader)", "img", n, w, r, () =>
+        {
+            long first = view;
+            view += all.Length;
+            Parallel.For(0, all.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 }, () => new float[3 * 224 * 224],
+                (k, _, local) =>
+                {
+                    train.Apply(dataset.Load(all[k].Domain, all[k].Index).Image, new AugmentationKey(0, k, first + k), local);
+                    return local;
+                },
+                _ => { });
+        }));
         rows.Add(Stopwatches.Measure("decode + evaluation transform, 1 thread", "img", n, w, r, () =>
         {
             foreach (var (d, i) in all) eval.Apply(dataset.Load(d, i).Image, default, buffer);
