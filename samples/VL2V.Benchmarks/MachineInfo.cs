@@ -13,6 +13,20 @@ public static class MachineInfo
             $"torch threads {torch.get_num_threads()} (interop {torch.get_num_interop_threads()}), server GC {System.Runtime.GCSettings.IsServerGC}");
     }
 
+    /// <summary>The process's peak resident set size (VmHWM) in MiB, or null where /proc is unavailable.</summary>
+    public static double? PeakRssMiB()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? null : double.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private static string CpuModel()
     {
         try

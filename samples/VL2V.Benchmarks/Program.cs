@@ -40,4 +40,6 @@ switch (options.Benchmark)
         Console.WriteLine($"folder: {Path.GetFullPath(options.Folder)}");
         break;
 }
+if (MachineInfo.PeakRssMiB() is { } peak)
+    Console.WriteLine($"peak RSS of the process (VmHWM): {peak:F0} MiB");
 return 0;

@@ -55,6 +55,12 @@ def measure(name, unit, work, warmup, reps, body):
     return dict(name=name, unit=unit, work=work, seconds=seconds)
 
 
+def print_peak_rss():
+    """The process's peak resident set size (ru_maxrss, KiB on Linux = VmHWM); DataLoader workers are not included."""
+    import resource
+    print(f"peak RSS of the process (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
 def print_table(title, rows):
     print()
     print(f"### {title}")
@@ -66,3 +72,4 @@ def print_table(title, rows):
         u = m["unit"]
         print(f"| {m['name']} | {m['work']:g} {u} | {best:.3f} | {m['work'] / best:.2f} {u}/s | "
               f"{m['work'] / worst:.2f}–{m['work'] / best:.2f} | {len(m['seconds'])} |")
+    print_peak_rss()
