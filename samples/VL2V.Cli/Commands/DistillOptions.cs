@@ -45,7 +45,7 @@ internal sealed class DistillOptions
         HelpName = "JSON",
     };
 
-    public Option<string?> Vocab { get; } = CommonOptions.Vocab(beside: true);
+    public Option<string?> Vocab { get; } = TeacherVocab();
 
     public Option<string> Student { get; } = Named(new Option<string>("--student")
     {
@@ -324,10 +324,10 @@ internal sealed class DistillOptions
     }
 
     /// <summary>Checks the method/student/weights combination before anything is loaded.</summary>
-    public void CheckCombination(ParseResult parse) => CheckCombination(parse, parse.GetValue(Method)!);
+    public void CheckCombination(ParseResult parse) => CheckCombination(parse, parse.GetValue(Method)!, checkFiles: true);
 
-    /// <summary>Checks the combination of <paramref name="method"/> with the other options.</summary>
-    public void CheckCombination(ParseResult parse, string method)
+    /// <summary>Checks the combination of <paramref name="method"/> with the other options (and that the named files exist).</summary>
+    public void CheckCombination(ParseResult parse, string method, bool checkFiles)
     {
         string student = parse.GetValue(Student)!;
         if (student == "clip" && method != "sd")
@@ -338,7 +338,7 @@ internal sealed class DistillOptions
         {
             if (student is "small-cnn" or "clip")
                 throw new CliException($"--student {student} takes no --student-weights ({(student == "clip" ? "it starts from the teacher's weights" : "it is randomly initialised")}).");
-            ModelFiles.RequireFile(weights, "--student-weights");
+            if (checkFiles) ModelFiles.RequireFile(weights, "--student-weights");
         }
         if (parse.GetValue(TeacherWeights) is null && method != "erm")
             throw new CliException($"--method {method} needs a teacher: pass --teacher-weights FILE.");
@@ -358,6 +358,13 @@ internal sealed class DistillOptions
         ];
         foreach (var (property, option) in names) message = message.Replace(property + " must", option + " must", StringComparison.Ordinal);
         return message;
+    }
+
+    private static Option<string?> TeacherVocab()
+    {
+        var vocab = CommonOptions.Vocab(beside: true);
+        vocab.Description = vocab.Description!.Replace("--weights", "--teacher-weights", StringComparison.Ordinal);
+        return vocab;
     }
 
     private static Option<T> Named<T>(Option<T> option, IEnumerable<string> values)

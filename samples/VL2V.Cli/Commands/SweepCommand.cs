@@ -36,12 +36,9 @@ internal sealed partial class SweepCommand : ICliCommand
         {
             var methodList = parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
             if (methodList.Count == 0) throw new CliException("--methods is empty; give e.g. adip,erm.");
-            foreach (var m in methodList)
-            {
-                if (!DistillOptions.Methods.Contains(m))
-                    throw new CliException($"--methods names unknown method '{m}'; use some of {string.Join(", ", DistillOptions.Methods)}.");
-                o.CheckCombination(parse, m);
-            }
+            foreach (var m in methodList.Where(m => !DistillOptions.Methods.Contains(m)))
+                throw new CliException($"--methods names unknown method '{m}'; use some of {string.Join(", ", DistillOptions.Methods)}.");
+            foreach (var m in methodList) o.CheckCombination(parse, m, checkFiles: false);   // the files live where the jobs run
             if (methodList.Distinct().Count() != methodList.Count) throw new CliException($"--methods '{parse.GetValue(methods)}' names a method twice.");
             var seeds = o.SeedList(parse);
             string root = parse.GetValue(o.Data)!;
@@ -95,9 +92,8 @@ internal sealed partial class SweepCommand : ICliCommand
         script.Append($"#SBATCH --output={Quote(outRoot.TrimEnd('/') + "/slurm-%A_%a.log")}\n");
         if (!device.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase)) script.Append("#SBATCH --gres=gpu:1\n");
         script.Append($"# {commands.Count} array tasks = {methods} method(s) x {targets} target domain(s) x {seeds} seed(s); submit with: sbatch <this file>\n");
-        script.Append("# vl2v must be on PATH; each task resumes its own run folder when it is resubmitted.\n");
+        script.Append($"# Create {outRoot} before submitting (SLURM writes the logs there); vl2v must be on PATH; a resubmitted task resumes its run.\n");
         script.Append("set -euo pipefail\n");
-        script.Append("mkdir -p " + Quote(outRoot) + "\n");
         script.Append("case \"$SLURM_ARRAY_TASK_ID\" in\n");
         for (int i = 0; i < commands.Count; i++) script.Append($"  {i}) {commands[i]} ;;\n");
         script.Append("  *) echo \"no task $SLURM_ARRAY_TASK_ID\" >&2; exit 1 ;;\n");
