@@ -114,4 +114,29 @@ public sealed class DistillCommandTests
         File.Exists(temp.File("out", "results.json")).Should().BeTrue();
         Directory.GetFiles(folder, "online-*.safetensors").Should().BeEmpty("every view the run drew was already in the cache (same keys and fingerprint)");
     }
+
+    [Theory]
+    [InlineData("sd", "clip", true)]
+    [InlineData("kd", "small-cnn", true)]
+    [InlineData("erm", "small-cnn", false)]   // no teacher at all
+    public void Distill_EveryMethod_RunsAndReportsUnderItsName(string method, string student, bool teacher)
+    {
+        using var temp = new TempFolder();
+        string data = TinyDomainBed.Create(temp.File("data"));
+        var args = TinyRun(data, temp.File("out"), "--no-swad").ToList();
+        args[args.IndexOf("adip")] = method;
+        args[args.IndexOf("small-cnn")] = student;
+        args[args.IndexOf("4")] = "2";
+        if (!teacher) args.RemoveRange(args.IndexOf("--teacher-weights"), 6);
+
+        var run = CliRun.Of([.. args]);
+
+        run.ExitCode.Should().Be(0, run.Error);
+        using var results = JsonDocument.Parse(File.ReadAllText(temp.File("out", "results.json")));
+        var entry = results.RootElement.GetProperty("methods").GetProperty(method);
+        entry.GetProperty("ood").GetProperty("sketch").GetProperty("mean").GetDouble().Should().BeInRange(0, 1);
+        using var runJson = JsonDocument.Parse(File.ReadAllText(temp.File("out", "sketch", "seed0", "result.json")));
+        runJson.RootElement.GetProperty("Method").GetString().Should().Be(
+            method switch { "sd" => "SelfDistillation", "kd" => "KnowledgeDistillation", "align-only" => "AlignOnly", _ => "Erm" });
+    }
 }
