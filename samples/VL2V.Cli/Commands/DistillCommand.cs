@@ -58,9 +58,18 @@ internal sealed class DistillCommand : ICliCommand
             if (parse.GetValue(o.StudentWeights) is not null) factory.Create(seeds[0]).Dispose();   // bad weights fail before training
             var progress = new EvaluationLines(output);
             var experiment = new LeaveOneOutExperiment(trainerOptions);
-            var result = onDevice
-                ? experiment.Run((seed, _) => new DeviceStudent(factory.Create(seed), device), teacher, dataset, seeds, outDir, targets, progress)
-                : experiment.Run((seed, _) => factory.Create(seed), teacher, dataset, seeds, outDir, targets, progress);
+            ExperimentResult result;
+            try
+            {
+                result = onDevice
+                    ? experiment.Run((seed, _) => new DeviceStudent(factory.Create(seed), device), teacher, dataset, seeds, outDir, targets, progress)
+                    : experiment.Run((seed, _) => factory.Create(seed), teacher, dataset, seeds, outDir, targets, progress);
+            }
+            catch (InvalidOperationException e)   // includes TrainingDivergedException
+            {
+                // A run folder made with other options, a cache of another teacher, a diverged run: the message says what to do.
+                throw new CliException(e.Message);
+            }
 
             string benchmark = descriptor?.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(dataset.Root));
             string resultsPath = Path.Combine(outDir, "results.json");
