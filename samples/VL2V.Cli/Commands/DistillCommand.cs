@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using VL2V.Distillation;
 using VL2V.Distillation.Clip;
 using VL2V.Distillation.Clip.Students;
@@ -39,9 +40,13 @@ internal sealed class DistillCommand : ICliCommand
         string? teacherWeights = trainerOptions.Method == DistillationMethod.Erm ? null : parse.GetValue(o.TeacherWeights);
         var teacherFiles = teacherWeights is null ? default : TeacherSetup.CheckFiles(teacherWeights, parse.GetValue(o.TeacherConfig), parse.GetValue(o.Vocab));
         var descriptor = o.Descriptor(parse);
+        var settings = Settings(trainerOptions, studentName, parse.GetValue(o.StudentWeights), teacherWeights, parse.GetValue(o.TeacherConfig), descriptor?.Name);
+        string settingsPath = Path.Combine(outDir, SettingsFile);
+        CheckSameSettings(settingsPath, settings);
         var dataset = TeacherSetup.OpenData(parse.GetValue(o.Data)!, descriptor);
         var targets = DistillOptions.ParseTargets(parse.GetValue(o.TestDomains)!, dataset.Domains);
         Directory.CreateDirectory(outDir);
+        if (!File.Exists(settingsPath)) JsonFiles.WriteAtomically(settingsPath, indented: true, json => JsonSerializer.Serialize(json, settings));
 
         ClipTeacher? clip = teacherWeights is null ? null : TeacherSetup.LoadTeacher(teacherFiles, dataset.Classes, device, trainerOptions.ImageSize);
         ITeacher? teacher = clip;
@@ -82,6 +87,47 @@ internal sealed class DistillCommand : ICliCommand
         {
             (teacher ?? clip)?.Dispose();
             clip?.Dispose();
+        }
+    }
+
+    /// <summary>The settings file in --out: finished runs are loaded as they are, so a rerun with other settings must not mix into them.</summary>
+    internal const string SettingsFile = "distill-settings.json";
+
+    /// <summary>What decides a run's result besides its target and seed (not the device, loader threads or progress frequency).</summary>
+    private static SortedDictionary<string, string> Settings(TrainerOptions options, string student, string? studentWeights, string? teacherWeights,
+        string? teacherConfig, string? dataset)
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in JsonSerializer.SerializeToElement(options with { LoaderWorkers = null, ReportEvery = 1 }).EnumerateObject())
+            settings[property.Name] = property.Value.GetRawText();
+        settings["Student"] = student;
+        settings["StudentWeights"] = studentWeights is null ? "" : Path.GetFileName(studentWeights);
+        settings["TeacherWeights"] = teacherWeights is null ? "" : Path.GetFileName(teacherWeights);
+        settings["TeacherConfig"] = teacherConfig is null ? "" : Path.GetFileName(teacherConfig);
+        settings["Dataset"] = dataset ?? "";
+        return settings;
+    }
+
+    private static void CheckSameSettings(string path, SortedDictionary<string, string> settings)
+    {
+        if (!File.Exists(path)) return;
+        Dictionary<string, string>? saved;
+        try
+        {
+            saved = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"'{path}' is not valid ({e.Message}); delete it only if the runs in its folder were made with these options.");
+        }
+        var differences = settings.Keys.Union(saved?.Keys ?? Enumerable.Empty<string>())
+            .Where(k => (saved?.GetValueOrDefault(k) ?? "") != settings.GetValueOrDefault(k, ""))
+            .Select(k => $"{k}: {saved?.GetValueOrDefault(k) ?? "(none)"} → {settings.GetValueOrDefault(k, "(none)")}")
+            .ToList();
+        if (differences.Count > 0)
+        {
+            throw new CliException($"--out '{Path.GetDirectoryName(path)}' holds runs made with other settings ({string.Join(", ", differences)}); " +
+                                   "finished runs would be reused as they are. Rerun with the same options to resume, or use another --out.");
         }
     }
 

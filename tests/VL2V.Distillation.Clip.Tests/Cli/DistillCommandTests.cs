@@ -65,7 +65,7 @@ public sealed class DistillCommandTests
             adip.GetProperty("ood_avg").GetProperty("mean").GetDouble().Should().Be(reported.GetProperty("TargetAccuracy").GetDouble());
             adip.GetProperty("id_avg").GetProperty("mean").GetDouble().Should().Be(reported.GetProperty("SourceValidationAccuracy").GetDouble());
         }
-        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["results.json", "summary.md"], "no temporary file is left behind");
+        Directory.GetFiles(outDir).Select(Path.GetFileName).Should().BeEquivalentTo(["results.json", "summary.md", "distill-settings.json"], "no temporary file is left behind");
 
         // Same command again: the finished run is loaded, not retrained, and the numbers are the same.
         var runBytes = File.ReadAllBytes(runResult);
@@ -75,6 +75,10 @@ public sealed class DistillCommandTests
         File.ReadAllBytes(runResult).Should().Equal(runBytes);
         using var second = JsonDocument.Parse(File.ReadAllText(resultsPath));
         second.RootElement.GetProperty("methods").GetRawText().Should().Be(methods.GetRawText());
+
+        // Other settings with the same --out would silently reuse the finished run: refused, naming the difference.
+        CliRun.Of([.. TinyRun(data, outDir), "--lr", "0.001"]).ShouldFailWithOneLine("LearningRate", "another --out");
+        File.ReadAllBytes(runResult).Should().Equal(runBytes);
 
         // vl2v report over the same folder shows the same number as a DomainBed cell (percent, one seed: ± 0.0).
         var report = CliRun.Of("report", outDir);
