@@ -15,15 +15,21 @@ internal static class CliApp
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        // Later commands (distill, cache build, report, sweep) are added here, one class each.
-        ICliCommand[] commands = [new EmbedCommand(), new TokenizeCommand(), new ZeroShotCommand()];
+        ICliCommand[] commands =
+        [
+            new EmbedCommand(), new TokenizeCommand(), new ZeroShotCommand(),
+            new DistillCommand(), new CacheBuildCommand(), new ReportCommand(), new SweepCommand(),
+        ];
         var root = new RootCommand("vl2v: CLIP teachers and VL2V distillation from the command line (nothing is downloaded; every file is given by path).");
         foreach (var command in commands) root.Subcommands.Add(command.Build(output, error));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            string name = parse.CommandResult.Command == root ? "vl2v" : "vl2v " + parse.CommandResult.Command.Name;
+            var path = new List<string>();
+            for (var result = parse.CommandResult; result is not null && result.Command != root; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+                path.Insert(0, result.Command.Name);
+            string name = string.Join(" ", ["vl2v", .. path]);
             error.WriteLine($"{name}: error: {OneLine(parse.Errors[0].Message)} (see '{name} --help')");
             return UsageError;
         }
