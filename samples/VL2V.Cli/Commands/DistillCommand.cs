@@ -132,43 +132,8 @@ internal sealed class DistillCommand : ICliCommand
     }
 
     /// <summary>Writes results.json: the method's out-of-distribution accuracy per target domain and averaged, and in-distribution, mean and population std over seeds.</summary>
-    internal static void WriteResults(string path, string benchmark, string method, ExperimentResult result, TimeSpan elapsed)
-    {
-        var ood = result.OutOfDistribution(method);
-        JsonFiles.WriteAtomically(path, indented: true, json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("benchmark", benchmark);
-            json.WriteStartArray("seeds");
-            foreach (var seed in result.Seeds) json.WriteNumberValue(seed);
-            json.WriteEndArray();
-            json.WriteStartArray("domains");
-            foreach (var domain in result.Domains) json.WriteStringValue(domain);
-            json.WriteEndArray();
-            json.WriteStartArray("target_domains");
-            foreach (var domain in result.TargetDomains) json.WriteStringValue(domain);
-            json.WriteEndArray();
-            json.WriteStartObject("methods");
-            json.WriteStartObject(method);
-            json.WriteStartObject("ood");
-            foreach (var domain in result.TargetDomains) Statistics(json, domain, ood.PerDomain[domain]);
-            json.WriteEndObject();
-            Statistics(json, "ood_avg", ood.Average ?? throw new InvalidOperationException("Some (target, seed) run is missing from the experiment."));
-            Statistics(json, "id_avg", result.InDistribution);
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteNumber("elapsed_seconds", Math.Round(elapsed.TotalSeconds, 3));
-            json.WriteEndObject();
-        });
-    }
-
-    private static void Statistics(System.Text.Json.Utf8JsonWriter json, string name, SeedStatistics statistics)
-    {
-        json.WriteStartObject(name);
-        json.WriteNumber("mean", statistics.Mean);
-        json.WriteNumber("std", statistics.Std);
-        json.WriteEndObject();
-    }
+    internal static void WriteResults(string path, string benchmark, string method, ExperimentResult result, TimeSpan elapsed) =>
+        BenchmarkReport.From(benchmark, result.Domains, result.TargetDomains, result.Seeds, result.Scores(method), elapsed).WriteJson(path);
 
     /// <summary>Makes a fresh student per run, seeded for its initialisation.</summary>
     private sealed class StudentFactory(string name, string? weights, TrainerOptions options, int classes, ClipTeacher? teacher)

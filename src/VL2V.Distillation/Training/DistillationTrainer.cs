@@ -65,7 +65,7 @@ public sealed class DistillationTrainer
         ArgumentNullException.ThrowIfNull(split);
         CheckCompatible(student, teacher, dataset, split);
 
-        if (checkpointDirectory is not null && TrainingCheckpoint.TryLoadResult(checkpointDirectory) is { } finished)
+        if (checkpointDirectory is not null && TrainingCheckpoint.TryLoadResult(checkpointDirectory, _options) is { } finished)
         {
             LoadState(student, finished.Student, "");
             DisposeAll(finished.Student);
@@ -100,7 +100,7 @@ public sealed class DistillationTrainer
             if (resume is not null) DisposeAll(resume.Tensors);
         }
         var result = new RunResult(_options.Method, split.TestDomains.Select(d => d.Name).ToList(), _options.Seed, results, clock.Elapsed);
-        if (checkpointDirectory is not null) TrainingCheckpoint.SaveResult(checkpointDirectory, result, student.state_dict());
+        if (checkpointDirectory is not null) TrainingCheckpoint.SaveResult(checkpointDirectory, result, student.state_dict(), _options);
         return result;
     }
 

@@ -101,8 +101,9 @@ internal static class TrainingCheckpoint
         return new Loaded(state, tensors, optimizer);
     }
 
-    public static void SaveResult(string directory, RunResult result, IReadOnlyDictionary<string, Tensor> student)
+    public static void SaveResult(string directory, RunResult result, IReadOnlyDictionary<string, Tensor> student, TrainerOptions options)
     {
+        AtomicFile.WriteAllText(Path.Combine(directory, "options.json"), Fingerprint(options));
         StateDictFile.Write(Path.Combine(directory, "student.safetensors"), student);
         AtomicFile.WriteAllText(Path.Combine(directory, "result.json"), JsonSerializer.Serialize(result, Json));
         foreach (var old in Directory.EnumerateFiles(directory).Where(IsCheckpointFile)) File.Delete(old);
@@ -110,11 +111,18 @@ internal static class TrainingCheckpoint
         // metrics.jsonl stays: it is part of the run's results.
     }
 
-    public static (RunResult Result, Dictionary<string, Tensor> Student)? TryLoadResult(string directory)
+    public static (RunResult Result, Dictionary<string, Tensor> Student)? TryLoadResult(string directory, TrainerOptions options)
     {
         var resultPath = Path.Combine(directory, "result.json");
         var studentPath = Path.Combine(directory, "student.safetensors");
         if (!File.Exists(resultPath) || !File.Exists(studentPath)) return null;
+        var optionsPath = Path.Combine(directory, "options.json");
+        if (!File.Exists(optionsPath) || File.ReadAllText(optionsPath) != Fingerprint(options))
+        {
+            throw new InvalidOperationException(
+                $"The finished run in '{directory}' was made with different trainer options, so its result does not answer these. " +
+                "Use the same options, or another folder for a new run.");
+        }
         var result = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(resultPath), Json)
                      ?? throw new InvalidDataException($"The run result '{resultPath}' is empty; delete it to train again.");
         return (result, StateDictFile.Read(studentPath, new StateDictReadOptions { StripModulePrefix = false }));

@@ -232,6 +232,9 @@ public sealed class DistillationTrainerTests
             using var again = NewStudent(method, seed: 5);
             new DistillationTrainer(options).Fit(again, teacher, data, split, folder).Reported.Should().BeEquivalentTo(expected.Reported);
             again.state_dict()["head.weight"].allclose(resumed.state_dict()["head.weight"]).Should().BeTrue();
+            // ... but not for other options.
+            var other = () => new DistillationTrainer(options with { Lambda = 0.25 }).Fit(again, teacher, data, split, folder);
+            other.Should().Throw<InvalidOperationException>().WithMessage("The finished run in '*' was made with different trainer options*");
         }
         finally
         {
