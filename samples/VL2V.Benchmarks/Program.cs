@@ -2,6 +2,7 @@
 // work (python/). Results and the exact commands are in docs/performance.md.
 //
 //   dotnet run -c Release --project samples/VL2V.Benchmarks -- data [--quick] [--reps N] [--folder DIR]
+//   dotnet run -c Release --project samples/VL2V.Benchmarks -- train [--quick] [--batch B] [--vocab FILE]
 using VL2V.Benchmarks;
 
 BenchOptions options;
@@ -31,6 +32,9 @@ try
             break;
         case "student":
             StudentBenchmark.Run(options);
+            break;
+        case "train":
+            TrainBenchmark.Run(options);
             break;
         case "images":
             if (options.Folder is null)
