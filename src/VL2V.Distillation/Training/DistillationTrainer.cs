@@ -297,6 +297,7 @@ public sealed class DistillationTrainer
     private static Dictionary<string, Tensor> CopyState(nn.Module student)
     {
         var copy = new Dictionary<string, Tensor>();
+        using var scope = torch.NewDisposeScope(); // frees the detach temporaries; the copies are detached from it
         using var noGrad = torch.no_grad();
         foreach (var (name, value) in student.state_dict()) copy[name] = value.detach().clone().DetachFromDisposeScope();
         return copy;

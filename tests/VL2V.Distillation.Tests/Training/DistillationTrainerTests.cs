@@ -182,7 +182,7 @@ public sealed class DistillationTrainerTests
         {
             using var student = NewStudent(DistillationMethod.Adip);
             long before = Live();
-            new DistillationTrainer(Quick with { Steps = steps, EvaluateEvery = 100, Swad = new SwadOptions() }).Fit(student, teacher, data, split);
+            new DistillationTrainer(Quick with { Steps = steps, EvaluateEvery = 5, Swad = new SwadOptions() }).Fit(student, teacher, data, split);
             return Live() - before;
         }
 

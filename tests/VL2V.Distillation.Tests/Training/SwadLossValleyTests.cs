@@ -118,3 +118,32 @@ public sealed class SwadLossValleyTests
         model.weight!.data<float>().ToArray().Should().Equal(2f, 2f);
     }
 }
+
+public sealed class SwadLossValleyLifetimeTests
+{
+    [Theory]
+    [InlineData(new[] { 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.04 })]        // never converges
+    [InlineData(new[] { 1.0, 0.5, 0.6, 0.55, 0.52, 0.56, 0.54, 0.53, 0.55, 0.57, 0.56, 0.58 })] // converges, stays in the valley
+    [InlineData(new[] { 1.0, 0.5, 0.6, 0.7, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0 })]          // dead valley
+    public void LiveTensors_StayBoundedByTheWindows(double[] losses)
+    {
+        long Live() => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using var model = nn.Linear(3, 2);
+        var parameters = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
+        long before = Live();
+        var counts = new List<long>();
+        using (var valley = new SwadLossValley(3, 6, 0.3))
+        {
+            foreach (var (loss, k) in losses.Select((l, i) => (l, i)))
+            {
+                using var segment = WeightAverage.StartFrom(parameters);
+                segment.Update(parameters, k);
+                valley.Update(segment, loss);
+                counts.Add(Live() - before);
+            }
+            using var final = valley.Finish();
+        }
+        (Live() - before).Should().Be(0, "disposing the valley frees every copy");
+        counts.Max().Should().BeLessThanOrEqualTo(2 * (6 + 1 + 1), "at most the tolerance window, the final average and the caller's segment are alive");
+    }
+}

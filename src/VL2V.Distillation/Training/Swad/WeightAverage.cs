@@ -38,6 +38,8 @@ internal sealed class WeightAverage : IDisposable
     public static WeightAverage StartFrom(IEnumerable<(string Name, Tensor Value)> parameters, Device? storage = null)
     {
         var copies = new Dictionary<string, Tensor>();
+        // The scope frees the detach/to temporaries; the copies are detached from it and owned by the average.
+        using (var scope = torch.NewDisposeScope())
         using (torch.no_grad())
         {
             foreach (var (name, value) in parameters)
@@ -90,6 +92,7 @@ internal sealed class WeightAverage : IDisposable
     public static WeightAverage Import(IReadOnlyDictionary<string, Tensor> tensors, string prefix, long count, int startStep, int endStep)
     {
         var weights = new Dictionary<string, Tensor>();
+        using var scope = torch.NewDisposeScope();
         foreach (var (name, value) in tensors)
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal))
