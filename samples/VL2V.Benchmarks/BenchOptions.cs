@@ -15,13 +15,14 @@ public sealed record BenchOptions(string Benchmark, bool Quick, int Repetitions,
     int? Batch = null, string? Vocabulary = null)
 {
     /// <summary>The benchmarks the app knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["data", "clip", "student", "train", "images"];
+    public static IReadOnlyList<string> Names { get; } = ["data", "clip", "student", "train", "memory", "images"];
 
     /// <summary>The usage text.</summary>
     public static string Usage =>
         "usage: dotnet run -c Release --project samples/VL2V.Benchmarks -- <benchmark> [options]\n" +
         "  benchmarks: data (decode + augment, issue 4), clip (ViT-B/16 encode_image/encode_text, issue 3),\n" +
         "              student (ResNet-18 training step), train (trainer steps/s, online vs cached teacher, issue 5),\n" +
+        "              memory (RSS and live tensors over a long ADiP + SWAD run, issue 5),\n" +
         "              images (only write the image folder for python/bench_data.py)\n" +
         "  --quick        small work and 1 repetition: checks that it runs, not for publishing\n" +
         "  --reps N       timed repetitions per row (default 5, quick 1)\n" +

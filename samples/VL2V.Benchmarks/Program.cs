@@ -3,6 +3,7 @@
 //
 //   dotnet run -c Release --project samples/VL2V.Benchmarks -- data [--quick] [--reps N] [--folder DIR]
 //   dotnet run -c Release --project samples/VL2V.Benchmarks -- train [--quick] [--batch B] [--vocab FILE]
+//   dotnet run -c Release --project samples/VL2V.Benchmarks -- memory [--quick]
 using VL2V.Benchmarks;
 
 BenchOptions options;
@@ -35,6 +36,9 @@ try
             break;
         case "train":
             TrainBenchmark.Run(options);
+            break;
+        case "memory":
+            MemoryBenchmark.Run(options);
             break;
         case "images":
             if (options.Folder is null)
