@@ -95,12 +95,14 @@ AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColum
                 LearningRate = 1e-3,
                 AlignCheckpointFromStep = 0,
                 ReportEvery = 5,
+                FreezeBatchNormStatistics = false, // from-scratch students learn their BatchNorm statistics
+                Swad = new SwadOptions { BatchNormRefreshSteps = 50 },
             };
             bool classifier = method is DistillationMethod.Erm or DistillationMethod.KnowledgeDistillation;
             Student NewStudent(int seed, string target)
             {
                 torch.manual_seed(seed);
-                return Student.SmallCnn(embeddingDim: teacher.EmbeddingDim, numClasses: classifier ? dataset.Classes.Count : null);
+                return Student.SmallCnn(embeddingDim: teacher.EmbeddingDim, numClasses: classifier ? dataset.Classes.Count : null, width: 16);
             }
             var progress = new SyncExperimentProgress(p =>
                 task.Value = ((double)p.RunIndex * stages + p.Training.StageIndex) * plan.StudentSteps + p.Training.Step + 1);
@@ -131,7 +133,7 @@ AnsiConsole.MarkupLine($"Wrote [link]{Path.GetFullPath(Path.Combine(output, "rep
     $"in {clock.Elapsed.TotalMinutes:0.0} min." + (labelled ? "" : " (No font found: the chart has no labels; install fonts-dejavu-core.)"));
 return 0;
 
-static string Cell(MeanStd v) => FormattableString.Invariant($"{100 * v.Mean:0.0} ± {100 * v.Std:0.0}");
+static string Cell(MeanStd v) => FormattableString.Invariant($"{100 * v.Mean:0.0}±{100 * v.Std:0.0}");
 
 internal sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
 {

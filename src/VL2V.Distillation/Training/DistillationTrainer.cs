@@ -79,7 +79,7 @@ public sealed class DistillationTrainer
             string.Join(", ", split.TestDomains.Select(d => d.Name)), _options.Seed, stages.Count, _options.Steps);
 
         // The official code keeps BatchNorm statistics frozen in every algorithm (hparams freeze_bn = True).
-        student.FreezeBatchNormStatistics = true;
+        student.FreezeBatchNormStatistics = _options.FreezeBatchNormStatistics;
         var evaluator = new StudentEvaluator(dataset, split, _options);
         using var run = new RunState(teacher);
         var results = new List<StageResult>(resume?.State.CompletedStages ?? []);

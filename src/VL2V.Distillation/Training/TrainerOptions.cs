@@ -46,6 +46,14 @@ public sealed record TrainerOptions
     /// <value>The default is 100, as the official ResNet-50, ViT-S and DeiT-S scripts (ViT-B/16: 1000).</value>
     public int AlignCheckpointFromStep { get; init; } = 100;
 
+    /// <summary>
+    /// Keep BatchNorm running statistics frozen during training, as the official code does for its ImageNet-pretrained
+    /// students (<c>freeze_bn</c>). Turn it off for students trained from scratch, whose statistics must be learned;
+    /// SWAD then recomputes them for the averaged weights.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool FreezeBatchNormStatistics { get; init; } = true;
+
     /// <summary>Which evaluation is reported besides the SWAD average.</summary>
     /// <value>The default is <see cref="ModelSelection.TrainingDomainValidation"/>.</value>
     public ModelSelection Selection { get; init; } = ModelSelection.TrainingDomainValidation;
