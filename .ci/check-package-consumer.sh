@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Packs the libraries, creates a fresh console app in a temporary folder that references the packed
-# VL2V.Distillation package (and a CPU libtorch) from NuGet the way a user would, builds and runs it.
+# Packs both libraries, creates a fresh console app in a temporary folder that references the packed
+# VL2V.Distillation.Clip package (which brings VL2V.Distillation) and a CPU libtorch the way a user would, builds
+# and runs it: a CLIP forward pass and an ADiP loss step.
 # Proves that the package works on its own, including the libLibTorchSharp.so fix shipped in buildTransitive/.
 # Usage: bash .ci/check-package-consumer.sh      (not part of .ci/run: it restores a second package set)
 set -euo pipefail
@@ -13,6 +14,8 @@ torchsharp=$(sed -n 's:.*Include="TorchSharp" Version="\([^"]*\)".*:\1:p' "$repo
 libtorch=$(sed -n 's:.*Include="libtorch-cpu-linux-x64" Version="\([^"]*\)".*:\1:p' "$repo/Directory.Packages.props")
 
 dotnet pack "$repo/src/VL2V.Distillation" -c Release -o "$work/feed" -p:ContinuousIntegrationBuild=true >/dev/null
+dotnet pack "$repo/src/VL2V.Distillation.Clip" -c Release -o "$work/feed" -p:ContinuousIntegrationBuild=true >/dev/null
+ls "$work/feed"
 mkdir -p "$work/app"
 cd "$work/app"
 cat > nuget.config <<XML
@@ -27,7 +30,8 @@ cat > App.csproj <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
   <ItemGroup>
-    <PackageReference Include="VL2V.Distillation" Version="$version" />
+    <PackageReference Include="VL2V.Distillation.Clip" Version="$version" />
+    <PackageReference Include="SkiaSharp.NativeAssets.Linux.NoDependencies" Version="4.155.0" />
     <PackageReference Include="libtorch-cpu-linux-x64" Version="$libtorch" />
   </ItemGroup>
 </Project>
@@ -36,6 +40,12 @@ cat > Program.cs <<'CS'
 using TorchSharp;
 using VL2V.Distillation;
 using VL2V.Distillation.Losses;
+using VL2V.Distillation.Clip;
+using VL2V.Distillation.Clip.Modules;
+var config = ClipPresets.VitB32 with { VisionLayers = [1], TransformerLayers = 1 };
+using var clip = new ClipModel(config);
+var image = clip.EncodeImage(torch.rand(1, 3, 224, 224));
+Console.WriteLine($"clip ok: encode_image [{string.Join(",", image.shape)}]");
 var classText = torch.nn.functional.normalize(torch.randn(4, 8), dim: 1);
 var labels = torch.tensor(new long[] { 0, 1, 2, 3 });
 var student = torch.nn.Linear(8, 8);
