@@ -1,3 +1,4 @@
+using VL2V.Distillation.Checkpoints;
 using System.CommandLine;
 using VL2V.Distillation.Clip.Imaging;
 
@@ -79,7 +80,8 @@ internal sealed class EmbedCommand : ICliCommand
                 written.Add(("text_embeds", model.EncodeText(ids)));
             }
             if (pixels is not null && ids is not null) written.Add(("logits_per_image", model.call(pixels, ids)));
-            SafetensorsWriter.WriteF32(outPath, written);
+            // F32 as the reference outputs; written through a temporary file and a rename.
+            StateDictFile.Write(outPath, written.ToDictionary(w => w.Item1, w => w.Item2.detach().to(ScalarType.Float32)));
             output.WriteLine($"wrote {outPath}: " + string.Join(", ", written.Select(w => $"{w.Item1} [{string.Join(",", w.Item2.shape)}]")));
             return 0;
         }));

@@ -79,7 +79,9 @@ internal static class TensorChecks
         }
         if (labels.numel() == 0) return;
         using var scope = torch.NewDisposeScope();
-        long min = labels.min().item<long>(), max = labels.max().item<long>();
+        // One device read for both bounds (this runs every training step).
+        var bounds = torch.stack([labels.min(), labels.max()]).cpu().data<long>().ToArray();
+        long min = bounds[0], max = bounds[1];
         if (min < 0 || max >= classes)
         {
             throw new ArgumentException(
