@@ -183,7 +183,7 @@ public sealed class ClipTeacher : ITeacher
         var x = images.to(ScalarType.Float32, device);
         if (Options.InputNormalization == TeacherInputNormalization.ClipStatistics)
         {
-            x = x * Channels(Options.InputStd, device) + Channels(Options.InputMean, device);          // back to 0–1
+            x = (x * Channels(Options.InputStd, device)).Plus(Channels(Options.InputMean, device));          // back to 0–1
             x = (x - Channels(ClipPreprocessOptions.OpenAIMean, device)) / Channels(ClipPreprocessOptions.OpenAIStd, device);
         }
         if (resize)

@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 namespace VL2V.Distillation;
 
 /// <summary>
@@ -17,7 +18,7 @@ public static class ZeroShotClassifier
         ArgumentNullException.ThrowIfNull(classText);
         using var scope = torch.NewDisposeScope();
         var normalized = nn.functional.normalize(embeddings, p: 2, dim: -1);
-        return (normalized.matmul(classText.t()) * logitScale).MoveToOuterDisposeScope();
+        return normalized.matmul(classText.t()).Times(logitScale).MoveToOuterDisposeScope();
     }
 
     /// <summary>Predicts the class of each embedding.</summary>

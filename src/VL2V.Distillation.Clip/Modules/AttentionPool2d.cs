@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 using TorchSharp.Modules;
 
 namespace VL2V.Distillation.Clip.Modules;
@@ -34,7 +35,7 @@ internal sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
         long b = x.shape[0], c = x.shape[1];
         x = x.flatten(2).permute(0, 2, 1);                                     // [B, HW, C]
         x = torch.cat([x.mean([1], keepdim: true), x], dim: 1);                 // [B, HW+1, C]
-        x = x + positional_embedding.to_type(x.dtype);
+        x = x.Plus(positional_embedding.to_type(x.dtype));
         long l = x.shape[1], dh = c / _heads;
         var q = q_proj.call(x[.., ..1, ..]).view(b, 1, _heads, dh).transpose(1, 2);   // [B, H, 1, Dh]
         var k = k_proj.call(x).view(b, l, _heads, dh).transpose(1, 2);               // [B, H, L, Dh]

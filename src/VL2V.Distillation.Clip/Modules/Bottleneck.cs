@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 using TorchSharp.Modules;
 
 namespace VL2V.Distillation.Clip.Modules;
@@ -53,7 +54,7 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         y = avgpool.call(y);
         y = bn3.call(conv3.call(y));
         var identity = downsample is null ? x : downsample.call(x);
-        return relu3.call(y + identity).MoveToOuterDisposeScope();
+        return relu3.call(y.Plus(identity)).MoveToOuterDisposeScope();
     }
 
     /// <summary>CLIP.initialize_parameters zeroes the last BatchNorm's weight of every block.</summary>

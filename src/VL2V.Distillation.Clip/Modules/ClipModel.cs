@@ -54,7 +54,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, Tensor>
         positional_embedding = new Parameter(torch.empty(config.ContextLength, config.TransformerWidth, dtype: dtype, device: device));
         ln_final = new ClipLayerNorm(config.TransformerWidth, device, dtype);
         text_projection = new Parameter(torch.empty(config.TransformerWidth, config.EmbedDim, dtype: dtype, device: device));
-        logit_scale = new Parameter(torch.full([], Math.Log(1 / 0.07), dtype: dtype ?? ScalarType.Float32, device: device));
+        logit_scale = new Parameter(torch.tensor(Math.Log(1 / 0.07), dtype: dtype ?? ScalarType.Float32, device: device));
         RegisterComponents();
         if (initialize) Initialize();
     }
@@ -112,11 +112,11 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, Tensor>
         }
         using var scope = torch.NewDisposeScope();
         var tokens = ids.to(ScalarType.Int64, text_projection.device);
-        var x = token_embedding.call(tokens) + positional_embedding;           // [N, T, W]
+        var x = token_embedding.call(tokens).Plus(positional_embedding);           // [N, T, W]
         x = transformer.call(x);
         x = ln_final.call(x);
         var eot = tokens.argmax(-1);                                           // [N], first maximum
-        var pooled = x[torch.arange(x.shape[0], device: x.device), eot];       // [N, W]
+        var pooled = x[HeldScalars.Range(x.shape[0], x.device), eot];       // [N, W]
         return pooled.matmul(text_projection).MoveToOuterDisposeScope();       // [N, E]
     }
 

@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 namespace VL2V.Distillation.Clip.Modules;
 
 /// <summary>OpenAI CLIP's activation <c>x · sigmoid(1.702 x)</c>.</summary>
@@ -8,6 +9,6 @@ internal sealed class QuickGelu : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        return (x * torch.sigmoid(1.702 * x)).MoveToOuterDisposeScope();
+        return (x * torch.sigmoid(x.Times(1.702))).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 using TorchSharp.Modules;
 
 namespace VL2V.Distillation.Clip.Modules;
@@ -26,8 +27,8 @@ internal sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)           // [B, L, D] -> [B, L, D]
     {
         using var scope = torch.NewDisposeScope();
-        x = x + attn.call(ln_1.call(x));
-        x = x + mlp.call(ln_2.call(x));
+        x = x.Plus(attn.call(ln_1.call(x)));
+        x = x.Plus(mlp.call(ln_2.call(x)));
         return x.MoveToOuterDisposeScope();
     }
 

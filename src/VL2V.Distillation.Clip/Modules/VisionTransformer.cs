@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 using TorchSharp.Modules;
 
 namespace VL2V.Distillation.Clip.Modules;
@@ -38,7 +39,7 @@ internal sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         long b = x.shape[0], w = x.shape[1];
         x = x.reshape(b, w, -1).permute(0, 2, 1);                              // [B, g², W]
         var cls = class_embedding.to_type(x.dtype).expand(b, 1, w);            // [B, 1, W]
-        x = torch.cat([cls, x], dim: 1) + positional_embedding.to_type(x.dtype); // [B, g²+1, W]
+        x = torch.cat([cls, x], dim: 1).Plus(positional_embedding.to_type(x.dtype)); // [B, g²+1, W]
         x = ln_pre.call(x);
         x = transformer.call(x);
         x = ln_post.call(x[.., 0, ..]);                                        // [B, W]

@@ -74,7 +74,7 @@ public sealed class InMemoryDataset : IDomainDataset
         using var scope = torch.NewDisposeScope();
         var bytes = images.dtype == ScalarType.Byte
             ? images.contiguous()
-            : images.to_type(ScalarType.Float32).mul(255).round().clamp(0, 255).to_type(ScalarType.Byte).contiguous();
+            : images.to_type(ScalarType.Float32).Times(255).round().ClampInPlace(0, 255).to_type(ScalarType.Byte).contiguous();
         int n = (int)bytes.shape[0], h = (int)bytes.shape[2], w = (int)bytes.shape[3];
         var all = bytes.cpu().data<byte>().ToArray();
         int size = 3 * h * w;

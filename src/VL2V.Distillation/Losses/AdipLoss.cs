@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 using System.Globalization;
 
 namespace VL2V.Distillation.Losses;
@@ -46,7 +47,7 @@ public sealed class AdipLoss : IDistillationLoss
         LossChecks.EmbeddingsAndLabels(student, t, labels);
         var image = LossFunctions.NegativeMeanCosine(student.Embedding, t.Image.detach());
         var text = LossFunctions.NegativeMeanCosine(student.Embedding, t.TextForLabels(labels).detach());
-        var total = Lambda * image + (1 - Lambda) * text;
+        var total = image.Times(Lambda).Plus(text.Times(1 - Lambda));
         return new LossResult(total, new Dictionary<string, Tensor> { ["image"] = image, ["text"] = text });
     }
 

@@ -43,7 +43,7 @@ public sealed class ClipContrastiveLoss
         TensorChecks.Finite(logitScale, nameof(logitScale));
 
         var (imageToText, textToImage) = LossFunctions.ClipContrastive(imageEmbeddings, textEmbeddings, logitScale);
-        var total = (imageToText + textToImage) / 2;
+        var total = imageToText.Plus(textToImage).DividedBy(2);
         return new LossResult(total, new Dictionary<string, Tensor>
         {
             ["image_to_text"] = imageToText,

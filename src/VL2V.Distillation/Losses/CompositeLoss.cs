@@ -70,8 +70,8 @@ public sealed class CompositeLoss : IDistillationLoss, IEnumerable<CompositeLoss
         foreach (var component in _components)
         {
             var result = component.Loss.Compute(student, teacher, labels);
-            var weighted = component.Weight * result.Total;
-            total = total is null ? weighted : total + weighted;
+            var weighted = result.Total.Times(component.Weight);
+            total = total is null ? weighted : total.Plus(weighted);
             terms[component.Name] = result.Total;
             foreach (var (term, value) in result.Terms) terms[$"{component.Name}.{term}"] = value;
         }

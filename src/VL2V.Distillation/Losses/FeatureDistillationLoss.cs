@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 namespace VL2V.Distillation.Losses;
 
 /// <summary>
@@ -41,7 +42,7 @@ public sealed class FeatureDistillationLoss : IDistillationLoss
         var target = t.Image.detach();
         var feature = Distance == FeatureDistance.L2
             ? LossFunctions.MeanSquaredError(student.Embedding, target)
-            : 1 + LossFunctions.NegativeMeanCosine(student.Embedding, target);
+            : LossFunctions.NegativeMeanCosine(student.Embedding, target).Plus(1);
         return new LossResult(feature, new Dictionary<string, Tensor> { ["feature"] = feature });
     }
 

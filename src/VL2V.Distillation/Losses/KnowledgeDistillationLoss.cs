@@ -74,7 +74,7 @@ public sealed class KnowledgeDistillationLoss : IDistillationLoss
             kd = LossFunctions.SoftTargetKl(logits, t.ZeroShotLogits().detach(), Temperature).MoveToOuterDisposeScope();
         }
         var ce = LossFunctions.CrossEntropy(logits, labels, 0.0);
-        var total = DistillationWeight * kd + CrossEntropyWeight * ce;
+        var total = kd.Times(DistillationWeight).Plus(ce.Times(CrossEntropyWeight));
         return new LossResult(total, new Dictionary<string, Tensor> { ["kd"] = kd, ["ce"] = ce });
     }
 

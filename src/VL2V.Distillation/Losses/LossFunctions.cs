@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 namespace VL2V.Distillation.Losses;
 
 /// <summary>
@@ -25,11 +26,11 @@ internal static class LossFunctions
     public static Tensor SoftTargetKl(Tensor studentLogits, Tensor teacherLogits, double temperature)
     {
         using var scope = torch.NewDisposeScope();
-        var logStudent = nn.functional.log_softmax(studentLogits / temperature, dim: 1);
-        var logTeacher = nn.functional.log_softmax(teacherLogits / temperature, dim: 1);
+        var logStudent = nn.functional.log_softmax(studentLogits.DividedBy(temperature), dim: 1);
+        var logTeacher = nn.functional.log_softmax(teacherLogits.DividedBy(temperature), dim: 1);
         // TorchSharp's kl_div defaults to log_target: true; both arguments are log-probabilities here on purpose.
-        var kl = nn.functional.kl_div(logStudent, logTeacher, reduction: nn.Reduction.Sum, log_target: true) / studentLogits.shape[0];
-        return (kl * (temperature * temperature)).MoveToOuterDisposeScope();
+        var kl = nn.functional.kl_div(logStudent, logTeacher, reduction: nn.Reduction.Sum, log_target: true).DividedBy(studentLogits.shape[0]);
+        return kl.Times(temperature * temperature).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -40,7 +41,7 @@ internal static class LossFunctions
     {
         using var scope = torch.NewDisposeScope();
         var logits = scale * nn.functional.normalize(image, p: 2, dim: 1).matmul(nn.functional.normalize(text, p: 2, dim: 1).t());
-        var targets = torch.arange(image.shape[0], dtype: ScalarType.Int64, device: image.device);
+        var targets = HeldScalars.Range(image.shape[0], image.device);
         var imageToText = nn.functional.cross_entropy(logits, targets);
         var textToImage = nn.functional.cross_entropy(logits.t(), targets);
         return (imageToText.MoveToOuterDisposeScope(), textToImage.MoveToOuterDisposeScope());
@@ -71,12 +72,12 @@ internal static class LossFunctions
 
     private static Tensor NormalizedPairwiseDistances(Tensor e)
     {
-        var squaredNorms = e.pow(2).sum(1);                                          // [B]
-        var squared = squaredNorms.unsqueeze(1) + squaredNorms.unsqueeze(0) - 2 * e.matmul(e.t());
+        var squaredNorms = e.Power(2).sum(1);                                          // [B]
+        var squared = squaredNorms.unsqueeze(1).Plus(squaredNorms.unsqueeze(0)) - e.matmul(e.t()).Times(2);
         // Clamp before sqrt keeps the gradient finite on the diagonal, which is then zeroed.
-        var offDiagonal = 1 - torch.eye(e.shape[0], dtype: e.dtype, device: e.device);
-        var distances = squared.clamp_min(1e-12).sqrt() * offDiagonal;               // [B, B]
-        return distances / distances.masked_select(distances > 0).mean();
+        var offDiagonal = torch.eye(e.shape[0], dtype: e.dtype, device: e.device).SubtractedFrom(1);
+        var distances = squared.AtLeast(1e-12).sqrt() * offDiagonal;               // [B, B]
+        return distances / distances.masked_select(distances.GreaterThan(0)).mean();
     }
 
     private static Tensor TripletAngles(Tensor e)

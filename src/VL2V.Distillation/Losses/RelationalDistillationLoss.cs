@@ -51,7 +51,7 @@ public sealed class RelationalDistillationLoss : IDistillationLoss
         var target = t.Image.detach();
         var distance = LossFunctions.RelationalDistance(student.Embedding, target);
         var angle = LossFunctions.RelationalAngle(student.Embedding, target);
-        var total = DistanceWeight * distance + AngleWeight * angle;
+        var total = distance.Times(DistanceWeight).Plus(angle.Times(AngleWeight));
         return new LossResult(total, new Dictionary<string, Tensor> { ["distance"] = distance, ["angle"] = angle });
     }
 

@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 using TorchSharp.Modules;
 using VL2V.Distillation.Checkpoints;
 using VL2V.Distillation.Students.Modules;
@@ -137,9 +138,9 @@ public sealed class VisionTransformerBackbone : StudentBackbone
         var prefix = dist_token is null
             ? new[] { cls_token.expand(b, -1, -1) }
             : new[] { cls_token.expand(b, -1, -1), dist_token.expand(b, -1, -1) };
-        var x = torch.cat([.. prefix, patches], dim: 1) + pos_embed;              // [B, T, D]
+        var x = torch.cat([.. prefix, patches], dim: 1).Plus(pos_embed);              // [B, T, D]
         x = norm.call(blocks.call(x));
-        var features = dist_token is null ? x[.., 0] : (x[.., 0] + x[.., 1]) / 2;  // [B, D]
+        var features = dist_token is null ? x[.., 0] : x[.., 0].Plus(x[.., 1]).DividedBy(2);  // [B, D]
         return features.MoveToOuterDisposeScope();
     }
 
@@ -175,12 +176,12 @@ public sealed class VisionTransformerBackbone : StudentBackbone
         // draw is the same distribution. (TorchSharp 0.107's nn.init.trunc_normal_ is not used: with std: 0.02 it
         // filled tensors with the constant 0.02 and produced non-finite values.)
         using var noGrad = torch.no_grad();
-        pos_embed.normal_(0, 0.02).clamp_(-2, 2);
+        pos_embed.normal_(0, 0.02).ClampInPlace(-2, 2);
         cls_token.normal_(0, 1e-6);
-        dist_token?.normal_(0, 0.02).clamp_(-2, 2);
+        dist_token?.normal_(0, 0.02).ClampInPlace(-2, 2);
         foreach (var module in blocks.modules().OfType<Linear>())
         {
-            module.weight!.normal_(0, 0.02).clamp_(-2, 2);
+            module.weight!.normal_(0, 0.02).ClampInPlace(-2, 2);
             module.bias?.zero_();
         }
     }

@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 using TorchSharp.Modules;
 
 namespace VL2V.Distillation.Students.Modules;
@@ -22,8 +23,8 @@ internal sealed class VitBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)                       // [B, N, D] -> [B, N, D]
     {
         using var scope = torch.NewDisposeScope();
-        x = x + attn.call(norm1.call(x));
-        x = x + mlp.call(norm2.call(x));
+        x = x.Plus(attn.call(norm1.call(x)));
+        x = x.Plus(mlp.call(norm2.call(x)));
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using VL2V.Distillation.Internal;
 namespace VL2V.Distillation.Training.Swad;
 
 /// <summary>
@@ -126,7 +127,7 @@ internal sealed class WeightAverage : IDisposable
                     throw new InvalidOperationException($"Parameter '{name}' is not part of this weight average; average one model only.");
                 var x = value.detach().to(average.device);
                 if (Count == 0) average.copy_(x);
-                else average.add_((x - average) / (Count + 1));
+                else average.add_((x - average).DividedBy(Count + 1), HeldScalars.One);
             }
         }
         Count++;
