@@ -269,7 +269,7 @@ public sealed class EmbeddedTeacher : ITeacher
         using var scope = torch.NewDisposeScope();
         var mean = torch.tensor(AugmentationOptions.ImageNetMean.ToArray()).view(1, 3, 1, 1);
         var std = torch.tensor(AugmentationOptions.ImageNetStd.ToArray()).view(1, 3, 1, 1);
-        return ((images.to_type(ScalarType.Float32) / 255f - mean) / std).MoveToOuterDisposeScope();
+        return ((images.to_type(ScalarType.Float32).DividedBy(255) - mean) / std).MoveToOuterDisposeScope();
     }
 
     /// <summary>Zero-shot accuracy of the teacher on every domain of a dataset (all samples, no augmentation).</summary>
@@ -329,10 +329,8 @@ public sealed class EmbeddedTeacher : ITeacher
             var decay = named.Where(p => p.parameter.dim() >= 2 && p.name != "positional_embedding" && !p.name.EndsWith("class_embedding", StringComparison.Ordinal)
                                          && !p.name.EndsWith("positional_embedding", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
             var rest = named.Select(p => p.parameter).Where(p => !decay.Contains(p)).ToList();
-            using var optimizer = torch.optim.AdamW(
-                [new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = budget.WeightDecay }),
-                 new AdamW.ParamGroup(rest, new AdamW.Options { weight_decay = 0 })],
-                lr: budget.LearningRate, beta1: 0.9, beta2: 0.98, eps: 1e-6);
+            using var optimizer = new AdamOptimizer([(decay, budget.WeightDecay), (rest, 0.0)], budget.LearningRate,
+                beta1: 0.9, beta2: 0.98, eps: 1e-6, decoupledWeightDecay: true);
             var loss = new ClipContrastiveLoss();
             var losses = new List<double>(budget.Steps);
             var domains = SynthDG.AllDomains;
@@ -344,18 +342,18 @@ public sealed class EmbeddedTeacher : ITeacher
                 double lr = step < warmup
                     ? budget.LearningRate * (step + 1) / warmup
                     : budget.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - warmup) / Math.Max(1, budget.Steps - warmup)));
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                optimizer.LearningRate = lr;
 
                 var (pixels, captions) = RenderBatch(data, budget, domains, step);
                 using var scope = torch.NewDisposeScope();
                 var images = Resize(Preprocess(torch.tensor(pixels, [budget.BatchSize, 3, data.ImageSize, data.ImageSize], ScalarType.Byte)), config.ImageResolution);
                 var ids = vocabulary.Tokenize(captions);
                 var result = loss.Compute(model.EncodeImage(images), model.EncodeText(ids), logitScale.exp());
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 result.Total.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-                optimizer.step();
-                using (torch.no_grad()) logitScale.clamp_(0, maxScale);
+                optimizer.Step();
+                using (torch.no_grad()) logitScale.ClampInPlace(0, maxScale);
                 double value = result.Total.item<float>();
                 if (!double.IsFinite(value))
                     throw new TrainingDivergedException("teacher_pretrain", step, new Dictionary<string, double> { ["clip_contrastive"] = value },
@@ -429,7 +427,7 @@ public sealed class EmbeddedTeacher : ITeacher
             double mean = p.mean().item<float>(), std = p.std().item<float>();
             if (!(std > 1e-12)) continue;
             if (name == "token_embedding.weight") std = TokenEmbeddingStd;
-            p.copy_(torch.randn(p.shape, dtype: p.dtype, generator: generator) * std + mean);
+            p.copy_(torch.randn(p.shape, dtype: p.dtype, generator: generator).Times(std).Plus(mean));
         }
     }
 

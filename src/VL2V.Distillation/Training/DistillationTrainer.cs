@@ -123,8 +123,9 @@ public sealed class DistillationTrainer
         var trainable = SetTrainable(student, stage.Trainable);
         Log.StageStarted(_logger, stage.Name, string.Join(", ", stage.Trainable), stage.Loss.Formula);
 
-        using var optimizer = torch.optim.Adam(trainable.Select(p => (Parameter)p.Value), lr: _options.LearningRate,
-            beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: _options.WeightDecay);
+        // torch.optim.Adam's defaults, as DomainBed; our own implementation holds its scalars (see AdamOptimizer).
+        using var optimizer = new AdamOptimizer([(trainable.Select(p => (Parameter)p.Value), _options.WeightDecay)], _options.LearningRate,
+            beta1: 0.9, beta2: 0.999, eps: 1e-8, decoupledWeightDecay: false);
         bool swad = lastStage && _options.Swad.Enabled;
         using var state = new StageState(swad ? new SwadLossValley(_options.Swad.NConverge, _options.Swad.NTolerance, _options.Swad.ToleranceRatio) : null);
         if (resume is not null)
@@ -162,9 +163,9 @@ public sealed class DistillationTrainer
                 var loss = stage.Loss.Compute(output, teacherOut, batch.Labels);
                 if (!double.IsFinite(loss.Total.ToDouble()))
                     throw new TrainingDivergedException(stage.Name, step, loss.ToValues(), "the loss is not finite");
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 loss.Total.backward();
-                optimizer.step();
+                optimizer.Step();
                 if (report) values = loss.ToValues();
             }
             state.Segment?.Update(trainable, step);
@@ -227,7 +228,7 @@ public sealed class DistillationTrainer
     }
 
     private void SaveCheckpoint(RunContext context, int stageIndex, int step, StageState state, nn.Module student,
-        torch.optim.Optimizer optimizer, IReadOnlyList<StageResult> completed)
+        AdamOptimizer optimizer, IReadOnlyList<StageResult> completed)
     {
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (name, value) in student.state_dict()) tensors["student." + name] = value;
@@ -245,10 +246,10 @@ public sealed class DistillationTrainer
             foreach (var (name, value) in valleyTensors) tensors[name] = value;
         }
         context.Run.Export(tensors);
-        var saved = new TrainingCheckpoint.State(1, TrainingCheckpoint.Fingerprint(_options), stageIndex, step + 1, completed,
+        var saved = new TrainingCheckpoint.State(TrainingCheckpoint.FormatVersion, TrainingCheckpoint.Fingerprint(_options), stageIndex, step + 1, completed,
             state.Records, state.BestRecord is null ? null : state.Records.IndexOf(state.BestRecord), segment, valley,
             context.Run.LogitScale, (long)stageIndex * (_options.Steps + 1) + step, context.MetricLineCount + context.PendingMetrics.Count);
-        TrainingCheckpoint.Save(context.CheckpointDirectory!, saved, tensors, writer => ((OptimizerHelper)optimizer).save_state_dict(writer),
+        TrainingCheckpoint.Save(context.CheckpointDirectory!, saved, tensors, optimizer.Save,
             context.PendingMetrics);
         context.MetricLineCount += context.PendingMetrics.Count;
         context.PendingMetrics.Clear();
@@ -432,7 +433,7 @@ public sealed class DistillationTrainer
             BestRecord = record;
         }
 
-        public void Restore(nn.Module student, TrainingCheckpoint.Loaded loaded, torch.optim.Optimizer optimizer)
+        public void Restore(nn.Module student, TrainingCheckpoint.Loaded loaded, AdamOptimizer optimizer)
         {
             var s = loaded.State;
             LoadState(student, loaded.Tensors, "student.");
@@ -448,7 +449,7 @@ public sealed class DistillationTrainer
                 Segment = WeightAverage.Import(loaded.Tensors, "segment.", segment.Count, segment.StartStep, segment.EndStep);
             if (s.Valley is not null) valley!.Import(s.Valley, loaded.Tensors);
             using var reader = new BinaryReader(new MemoryStream(loaded.Optimizer));
-            ((OptimizerHelper)optimizer).load_state_dict(reader);
+            optimizer.Load(reader, loaded.OptimizerPath);
         }
 
         public void Dispose()

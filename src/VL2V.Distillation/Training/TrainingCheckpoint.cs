@@ -20,6 +20,9 @@ internal static class TrainingCheckpoint
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>The checkpoint format this version writes and reads: 2 since the optimizer state is <see cref="AdamOptimizer"/>'s.</summary>
+    public const int FormatVersion = 2;
+
     public sealed record State(
         int Version,
         string Options,
@@ -37,7 +40,7 @@ internal static class TrainingCheckpoint
     /// <summary>The per-report metrics of a run, one JSON object per line.</summary>
     public const string MetricsFile = "metrics.jsonl";
 
-    public sealed record Loaded(State State, Dictionary<string, Tensor> Tensors, byte[] Optimizer);
+    public sealed record Loaded(State State, Dictionary<string, Tensor> Tensors, byte[] Optimizer, string OptimizerPath);
 
     /// <summary>Options that must match to resume (progress reporting and worker count may change).</summary>
     public static string Fingerprint(TrainerOptions options) =>
@@ -90,6 +93,12 @@ internal static class TrainingCheckpoint
         {
             throw new InvalidDataException($"The checkpoint state '{statePath}' is not valid: {e.Message} Delete the folder '{directory}' to start over.", e);
         }
+        if (state.Version != FormatVersion)
+        {
+            throw new InvalidDataException(
+                $"The checkpoint in '{directory}' has format version {state.Version}, but this version of the library reads version {FormatVersion}. " +
+                "Delete the folder to start the run afresh, or finish it with the library version that made it.");
+        }
         if (state.Options != Fingerprint(options))
         {
             throw new InvalidOperationException(
@@ -97,8 +106,8 @@ internal static class TrainingCheckpoint
                 "Use the same options, or another folder for a new run.");
         }
         var tensors = StateDictFile.Read(Path.Combine(directory, $"tensors-{id}.safetensors"), new StateDictReadOptions { StripModulePrefix = false });
-        var optimizer = File.ReadAllBytes(Path.Combine(directory, $"optimizer-{id}.bin"));
-        return new Loaded(state, tensors, optimizer);
+        var optimizerPath = Path.Combine(directory, $"optimizer-{id}.bin");
+        return new Loaded(state, tensors, File.ReadAllBytes(optimizerPath), optimizerPath);
     }
 
     public static void SaveResult(string directory, RunResult result, IReadOnlyDictionary<string, Tensor> student, TrainerOptions options)
