@@ -25,7 +25,7 @@ public sealed class SmallCnnBackbone : StudentBackbone
         var channels = new long[] { 3, width, 2 * width, 4 * width, 8 * width };
         stages = nn.Sequential(Enumerable.Range(0, 4).Select(i => (nn.Module<Tensor, Tensor>)nn.Sequential(
             ("conv", nn.Conv2d(channels[i], channels[i + 1], kernel_size: 3, padding: 1, bias: false)),
-            ("bn", nn.BatchNorm2d(channels[i + 1])),
+            ("bn", new Modules.HeldScalarBatchNorm2d(channels[i + 1])),
             ("relu", nn.ReLU()),
             ("pool", i < 3 ? nn.MaxPool2d(2) : nn.AdaptiveAvgPool2d(1)))).ToArray());
         FeatureDim = 8L * width;

@@ -18,7 +18,7 @@ public sealed class SmallCnnBackboneTests : IDisposable
 
         cnn.FeatureDim.Should().Be(64);
         cnn.state_dict()["stages.3.conv.weight"].shape.Should().Equal([64L, 32, 3, 3]);
-        cnn.modules().OfType<BatchNorm2d>().Should().HaveCount(4);
+        cnn.modules().OfType<BatchNorm>().Should().HaveCount(4, "one BatchNorm per stage");
     }
 
     [Fact]
