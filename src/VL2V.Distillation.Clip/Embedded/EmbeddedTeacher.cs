@@ -160,10 +160,9 @@ public sealed class EmbeddedTeacher : ITeacher
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
-            WriteAtomically(weights, temporary => model.save_safetensors(temporary));
+            StateDictFile.Write(weights, model.state_dict());      // each file to a temporary name, then renamed
             info = info with { WeightsPath = weights };
-            var json = JsonSerializer.Serialize(Metadata.From(info, config, vocabulary), JsonOptions);
-            WriteAtomically(metadata, temporary => File.WriteAllText(temporary, json));
+            AtomicFile.WriteAllText(metadata, JsonSerializer.Serialize(Metadata.From(info, config, vocabulary), JsonOptions));
             return new EmbeddedTeacher(model, vocabulary, info, templates);
         }
         catch
@@ -513,20 +512,6 @@ public sealed class EmbeddedTeacher : ITeacher
         {
             model.Dispose();
             throw;
-        }
-    }
-
-    private static void WriteAtomically(string path, Action<string> write)
-    {
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            write(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
 
