@@ -13,7 +13,9 @@ internal sealed record BenchmarkPlan(string Name, int SamplesPerDomain, Embedded
     // the SWAD BatchNorm refresh took 6.6-7.7 s, ~5x too much for 60 stage runs (4 methods x 4 targets x 3 seeds,
     // ADiP two stages) next to the teacher, so 150 steps; the first 200-step trial at 32 per domain took ~70 s per
     // ERM run under load. ERM's source-validation accuracy at 200 steps x 48: 0.42-0.69 (chance 0.10).
-    // Quick: teacher 400 steps (30 s), students 40 steps: a smoke run (students near chance), 86 s in all.
+    // Measured with 150 steps: students 296 s wall (580 CPU-s, load 3.5-4.6; ERM 65 s, KD 65 s, Align-only 51 s,
+    // ADiP 114 s), with the teacher ~7.3 min in all; ERM ID 0.45, OOD 0.34.
+    // Quick: teacher 400 steps (29 s), students 40 steps: a smoke run (students near chance), 66.5 s in all.
     public static BenchmarkPlan Default { get; } = new("default", SamplesPerDomain: 300, EmbeddedTeacherBudget.Default,
         StudentSteps: 150, EvaluateEvery: 50, BatchSizePerDomain: 16, Seeds: [0, 1, 2]);
 
