@@ -323,7 +323,7 @@ public sealed class EmbeddedTeacher : ITeacher
         EmbeddedVocabulary vocabulary, ClipConfig config, string key, IProgress<TrainingProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var model = new ClipModel(config);
+        var model = NewModel(config, budget.Seed);
         try
         {
             Reinitialize(model, budget.Seed);
@@ -413,9 +413,29 @@ public sealed class EmbeddedTeacher : ITeacher
     }
 
     /// <summary>
+    /// Builds the model with torch's global generator seeded from <paramref name="seed"/> and puts the generator's
+    /// previous state back afterwards, so the initial weights (and the statistics <see cref="Reinitialize"/> reads from
+    /// them) are the same in every process without changing the caller's random stream. Without this, pretraining with
+    /// the same budget gave different teachers from run to run.
+    /// </summary>
+    private static ClipModel NewModel(ClipConfig config, long seed)
+    {
+        using var saved = torch.get_rng_state();
+        torch.manual_seed(seed);
+        try
+        {
+            return new ClipModel(config);
+        }
+        finally
+        {
+            torch.set_rng_state(saved);
+        }
+    }
+
+    /// <summary>
     /// Redraws every non-constant parameter from a private generator with the mean and standard deviation that
-    /// <see cref="ClipModel"/>'s own (global-generator) initialisation gave it, so pretraining is reproducible
-    /// from <paramref name="seed"/> without touching torch's global random state. Constant tensors (LayerNorm gains,
+    /// <see cref="ClipModel"/>'s own (seeded, <see cref="NewModel"/>) initialisation gave it, so pretraining is
+    /// reproducible from <paramref name="seed"/> without touching torch's global random state. Constant tensors (LayerNorm gains,
     /// zero biases, the logit scale) stay as initialised. The token embedding gets std 0.5 instead of CLIP's 0.02:
     /// with 0.02 the words barely move the pooled text state at first and the tiny model's contrastive loss sat at
     /// ln B for dozens of steps in our runs.

@@ -13,14 +13,14 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public const int Expansion = 4;
 
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly BatchNorm bn1;
     private readonly ReLU relu1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly BatchNorm bn2;
     private readonly ReLU relu2;
     private readonly nn.Module<Tensor, Tensor> avgpool;
     private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
+    private readonly BatchNorm bn3;
     private readonly ReLU relu3;
     private readonly Sequential? downsample;
 

@@ -10,13 +10,13 @@ namespace VL2V.Distillation.Clip.Modules;
 internal sealed class ModifiedResNet : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly BatchNorm bn1;
     private readonly ReLU relu1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly BatchNorm bn2;
     private readonly ReLU relu2;
     private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
+    private readonly BatchNorm bn3;
     private readonly ReLU relu3;
     private readonly AvgPool2d avgpool;
     private readonly Sequential layer1;

@@ -45,6 +45,8 @@ public sealed class NoUnheldScalarsTests
         var scanner = new ScalarScanner(typeof(Scalar).Assembly);
         var method = typeof(NoUnheldScalarsTests).GetMethod(nameof(ImplicitScalars), BindingFlags.NonPublic | BindingFlags.Static)!;
         scanner.ScalarCreatingCalls(method).Should().Contain(["Tensor.op_Addition", "Tensor.op_Multiply", "Scalar.op_Implicit"]);
+        var module = typeof(NoUnheldScalarsTests).GetMethod(nameof(ExposedModule), BindingFlags.NonPublic | BindingFlags.Static)!;
+        scanner.ScalarCreatingCalls(module).Should().Contain("nn.BatchNorm2d", "its training-mode forward counts batches with an implicit scalar");
         var clean = typeof(NoUnheldScalarsTests).GetMethod(nameof(TensorOnly), BindingFlags.NonPublic | BindingFlags.Static)!;
         scanner.ScalarCreatingCalls(clean).Should().BeEmpty("tensor - tensor and tensor * tensor create no scalar");
     }
@@ -52,6 +54,8 @@ public sealed class NoUnheldScalarsTests
     private static Tensor ImplicitScalars(Tensor a, Tensor b) => (a + b) * 2.0 + a.gt(0);
 
     private static Tensor TensorOnly(Tensor a, Tensor b) => (a - b) * b;
+
+    private static nn.Module<Tensor, Tensor> ExposedModule() => nn.BatchNorm2d(4);
 
     private sealed class ScalarScanner(Assembly torchSharp)
     {
@@ -66,10 +70,23 @@ public sealed class NoUnheldScalarsTests
             return type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all));
         }
 
-        /// <summary>Names of the calls in <paramref name="method"/> that create an unheld scalar.</summary>
+        /// <summary>
+        /// Names of the calls in <paramref name="method"/> that create an unheld scalar, or that build a TorchSharp
+        /// module whose <c>forward</c> creates one (e.g. <c>nn.BatchNorm2d</c>, which counts training batches so).
+        /// </summary>
         public IEnumerable<string> ScalarCreatingCalls(MethodBase method) =>
-            Calls(method).Where(c => IsConversion(c) || (c.Module.Assembly == torchSharp && Creates(c, 0)))
+            Calls(method).Where(c => IsConversion(c) || (c.Module.Assembly == torchSharp && (Creates(c, 0) || BuildsExposedModule(method, c))))
                          .Select(c => $"{c.DeclaringType?.Name}.{c.Name}");
+
+        private bool BuildsExposedModule(MethodBase caller, MethodBase call)
+        {
+            // base(...) from a subclass builds the subclass, whose own forward is scanned as library code.
+            if (call is ConstructorInfo && caller is ConstructorInfo && caller.DeclaringType!.IsSubclassOf(call.DeclaringType!)) return false;
+            var built = call is ConstructorInfo ? call.DeclaringType : (call as MethodInfo)?.ReturnType;
+            if (built is null || !typeof(nn.Module).IsAssignableFrom(built)) return false;
+            var forward = built.GetMethod("forward", BindingFlags.Public | BindingFlags.Instance, [typeof(Tensor)]);
+            return forward is not null && forward.Module.Assembly == torchSharp && Creates(forward, 0);
+        }
 
         private static bool IsConversion(MethodBase m) => m.DeclaringType == typeof(Scalar) && m.Name == "op_Implicit";
 

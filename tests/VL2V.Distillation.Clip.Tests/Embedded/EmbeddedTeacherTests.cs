@@ -33,6 +33,26 @@ public sealed class EmbeddedTeacherTests(EmbeddedTeacherFixture fixture, ITestOu
     private EmbeddedTeacher Teacher => fixture.Teacher;
 
     [Fact]
+    public void Pretraining_IsReproducible_AndLeavesTheGlobalRandomStreamAlone()
+    {
+        var budget = new EmbeddedTeacherBudget { Name = "repro", Steps = 6, BatchSize = 16 };
+        torch.manual_seed(123);
+        using var expectedNext = torch.rand(3);
+        torch.manual_seed(123);
+        using var first = EmbeddedTeacher.Train(EmbeddedTeacherFixture.Data, budget);
+        using var next = torch.rand(3);
+        next.equal(expectedNext).all().item<bool>().Should().BeTrue("pretraining must not consume or reseed the caller's random stream");
+        torch.manual_seed(999);                                   // another global state must not change the teacher
+        using var second = EmbeddedTeacher.Train(EmbeddedTeacherFixture.Data, budget);
+        var a = first.Model.state_dict();
+        var b = second.Model.state_dict();
+        foreach (var (name, value) in a)
+        {
+            value.equal(b[name]).all().item<bool>().Should().BeTrue($"{name} must be bit-identical after the same budget");
+        }
+    }
+
+    [Fact]
     public void ShortPretraining_LowersTheContrastiveLoss()
     {
         var info = Teacher.Info;

@@ -10,8 +10,10 @@ namespace VL2V.Distillation.Students.Modules;
 /// </summary>
 internal sealed class HeldScalarBatchNorm2d : BatchNorm
 {
-    public HeldScalarBatchNorm2d(long features)
-        : base(features, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true, device: null, dtype: null, name: nameof(HeldScalarBatchNorm2d))
+    /// <param name="features">Channels C.</param>
+    /// <param name="device">Where the parameters and buffers live; the default device when null.</param>
+    public HeldScalarBatchNorm2d(long features, Device? device = null)
+        : base(features, eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true, device: device, dtype: null, name: nameof(HeldScalarBatchNorm2d))
     {
     }
 
