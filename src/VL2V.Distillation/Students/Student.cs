@@ -91,12 +91,14 @@ public sealed class Student : nn.Module<Tensor, StudentOutput>, IStudent
     public static Student DeitS16Distilled(long? embeddingDim, int? numClasses = null, string? weights = null, int imageSize = 224) =>
         Create(VisionTransformerBackbone.DeitS16Distilled(imageSize), embeddingDim, numClasses, weights);
 
-    /// <summary>Small-CNN student (<c>8·width</c>-d features) for 32–64 px images on a CPU; randomly initialised.</summary>
+    /// <summary>Small-CNN student (<c>8·width</c>-d features) for 32–64 px images on a CPU; randomly initialised unless weights are given.</summary>
     /// <param name="embeddingDim">Teacher embedding size <c>D</c> for the projection head, or null for no head.</param>
     /// <param name="numClasses">Classifier outputs, or null for no classifier.</param>
     /// <param name="width">Channels of the first stage; see <see cref="SmallCnnBackbone"/>.</param>
-    public static Student SmallCnn(long? embeddingDim, int? numClasses = null, int width = 32) =>
-        new(new SmallCnnBackbone(width), embeddingDim, numClasses);
+    /// <param name="weights">Optional backbone state-dict file (<c>stages.*</c> keys), e.g. from
+    /// <see cref="Data.Synthetic.SynthDGBackbonePretraining.GetOrTrain"/>.</param>
+    public static Student SmallCnn(long? embeddingDim, int? numClasses = null, int width = 32, string? weights = null) =>
+        Create(new SmallCnnBackbone(width), embeddingDim, numClasses, weights);
 
     /// <summary>The feature extractor.</summary>
     public StudentBackbone Backbone => backbone;
