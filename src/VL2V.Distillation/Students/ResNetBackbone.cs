@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using VL2V.Distillation.Checkpoints;
+using VL2V.Distillation.Students.Modules;
 
 namespace VL2V.Distillation.Students;
 
@@ -8,56 +9,84 @@ namespace VL2V.Distillation.Students;
 /// <c>[B, 512]</c> (ResNet-18) or <c>[B, 2048]</c> (ResNet-50) float32.
 /// </summary>
 /// <remarks>
-/// <para>The layers come from TorchVision for TorchSharp (<c>torchvision.models.resnet18/50</c>); <c>fc</c> is
-/// removed. State-dict keys are torchvision's without <c>fc.*</c> (<c>conv1.weight</c>, <c>bn1.running_mean</c>,
+/// <para>torchvision's architecture written with the library's blocks (<see cref="Modules.ResNetBlock"/>, whose
+/// scalars are held), without <c>fc</c>. State-dict keys are torchvision's without <c>fc.*</c> (<c>conv1.weight</c>, <c>bn1.running_mean</c>,
 /// <c>layer1.0.conv1.weight</c>, …, <c>layer4.*</c>), so ImageNet weights saved by PyTorch's torchvision load as
 /// they are. Bottleneck blocks are torchvision's "v1.5" (stride on the 3×3 convolution).</para>
 /// <para>Any input size from 32×32 up works (the network downsamples by 32 and pools globally).</para>
 /// </remarks>
 public sealed class ResNetBackbone : StudentBackbone
 {
-    private readonly nn.Module<Tensor, Tensor> conv1;
-    private readonly nn.Module<Tensor, Tensor> bn1;
+    private readonly Conv2d conv1;
+    private readonly BatchNorm bn1;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
     private readonly Sequential layer3;
     private readonly Sequential layer4;
     private readonly string _variant;
 
-    internal ResNetBackbone(string variant, long featureDim, Func<ResNet> create, int[]? blocksPerStage = null)
-        : base(nameof(ResNetBackbone))
+    private ResNetBackbone(string variant, bool bottleneck, int[] blocksPerStage) : base(nameof(ResNetBackbone))
     {
         _variant = variant;
-        FeatureDim = featureDim;
-        var resnet = create();
-        var children = resnet.named_children().ToDictionary(c => c.name, c => c.module);
-        conv1 = (nn.Module<Tensor, Tensor>)children[nameof(conv1)];
-        bn1 = (nn.Module<Tensor, Tensor>)children[nameof(bn1)];
-        layer1 = Stage(children, nameof(layer1), blocksPerStage?[0]);
-        layer2 = Stage(children, nameof(layer2), blocksPerStage?[1]);
-        layer3 = Stage(children, nameof(layer3), blocksPerStage?[2]);
-        layer4 = Stage(children, nameof(layer4), blocksPerStage?[3]);
-        // Only the classifier is freed: disposing the torchvision wrapper would free the layers adopted above
-        // (its finalizer does not touch submodules).
-        children["fc"].Dispose();
+        long expansion = ResNetBlock.Expansion(bottleneck);
+        FeatureDim = 512 * expansion;
+        conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        bn1 = new HeldScalarBatchNorm2d(64);
+        long inplanes = 64;
+        Sequential Stage(int index, long planes, long stride)
+        {
+            var blocks = new List<nn.Module<Tensor, Tensor>>();
+            for (int b = 0; b < blocksPerStage[index]; b++)
+            {
+                blocks.Add(new ResNetBlock(inplanes, planes, b == 0 ? stride : 1, bottleneck));
+                inplanes = planes * expansion;
+            }
+            return nn.Sequential(blocks.ToArray());
+        }
+        layer1 = Stage(0, 64, 1);
+        layer2 = Stage(1, 128, 2);
+        layer3 = Stage(2, 256, 2);
+        layer4 = Stage(3, 512, 2);
         RegisterComponents();
+        InitializeLikeTorchvision();
     }
 
     /// <summary>ResNet-18 (BasicBlock, [2, 2, 2, 2]), 512-d features, randomly initialised as torchvision does.</summary>
-    public static ResNetBackbone ResNet18() =>
-        new("ResNet-18", 512, () => torchvision.models.resnet18(num_classes: 1));
+    public static ResNetBackbone ResNet18() => new("ResNet-18", bottleneck: false, [2, 2, 2, 2]);
 
     /// <summary>ResNet-50 (Bottleneck, [3, 4, 6, 3]), 2048-d features, randomly initialised as torchvision does.</summary>
-    public static ResNetBackbone ResNet50() =>
-        new("ResNet-50", 2048, () => torchvision.models.resnet50(num_classes: 1));
+    public static ResNetBackbone ResNet50() => new("ResNet-50", bottleneck: true, [3, 4, 6, 3]);
 
     /// <summary>
     /// ResNet-50 cut to its first <paramref name="blocksPerStage"/> blocks per stage (at most [3, 4, 6, 3]); keys stay
-    /// ResNet-50's. TorchVision does not expose its Bottleneck block, so smaller Bottleneck ResNets are built this way.
+    /// ResNet-50's. Small Bottleneck ResNets for tests.
     /// </summary>
-    internal static ResNetBackbone TruncatedResNet50(params int[] blocksPerStage) =>
-        new($"ResNet-50 cut to [{string.Join(", ", blocksPerStage)}] blocks", 2048,
-            () => torchvision.models.resnet50(num_classes: 1), blocksPerStage);
+    internal static ResNetBackbone TruncatedResNet50(params int[] blocksPerStage)
+    {
+        int[] full = [3, 4, 6, 3];
+        if (blocksPerStage.Length != 4) throw new ArgumentException("Four stage sizes are required.", nameof(blocksPerStage));
+        for (int i = 0; i < 4; i++)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(blocksPerStage[i], full[i], $"layer{i + 1}");
+            ArgumentOutOfRangeException.ThrowIfLessThan(blocksPerStage[i], 1, $"layer{i + 1}");
+        }
+        return new($"ResNet-50 cut to [{string.Join(", ", blocksPerStage)}] blocks", bottleneck: true, blocksPerStage);
+    }
+
+    /// <summary>torchvision's initialisation: Kaiming-normal (fan-out, ReLU) convolutions, BatchNorm weight 1 and bias 0.</summary>
+    private void InitializeLikeTorchvision()
+    {
+        using var _ = torch.no_grad();
+        foreach (var module in modules())
+        {
+            if (module is Conv2d conv) nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+            else if (module is BatchNorm norm)
+            {
+                nn.init.ones_(norm.weight);
+                nn.init.zeros_(norm.bias);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public override long FeatureDim { get; }
@@ -99,16 +128,5 @@ public sealed class ResNetBackbone : StudentBackbone
         {
             foreach (var tensor in file.Values) tensor.Dispose();
         }
-    }
-
-    private static Sequential Stage(Dictionary<string, nn.Module> children, string name, int? keep)
-    {
-        var stage = (Sequential)children[name];
-        if (keep is not { } k) return stage;
-        var blocks = stage.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, blocks.Length, name);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1, name);
-        foreach (var dropped in blocks.Skip(k)) dropped.Dispose();
-        return nn.Sequential(blocks.Take(k).ToArray());
     }
 }
