@@ -141,7 +141,7 @@ File.WriteAllText(Path.Combine(output, "report.md"),
     $"ID = source-domain validation. Elapsed {clock.Elapsed.TotalMinutes:0.0} min.\n\n" + report.ToMarkdown());
 bool labelled = OodChart.Write(report, Path.Combine(output, "ood_accuracy.png"));
 
-var table = new Table().Title("[bold]OOD accuracy (%) on the held-out domain, mean ± std over seeds[/]").AddColumn("method");
+var table = new Table().Title("[bold]OOD accuracy (%) on the held-out domain, mean ± std over seeds[/]").AddColumn(new TableColumn("method").NoWrap());
 foreach (var d in domains) table.AddColumn(d);
 table.AddColumn("OOD avg").AddColumn("ID avg");
 foreach (var (name, m) in report.Methods)
