@@ -15,7 +15,7 @@ public sealed record BenchOptions(string Benchmark, bool Quick, int Repetitions,
     int? Batch = null, string? Vocabulary = null)
 {
     /// <summary>The benchmarks the app knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["data", "clip", "student", "train", "memory", "images"];
+    public static IReadOnlyList<string> Names { get; } = ["data", "clip", "student", "train", "memory", "optimizer", "images"];
 
     /// <summary>The usage text.</summary>
     public static string Usage =>
@@ -23,6 +23,7 @@ public sealed record BenchOptions(string Benchmark, bool Quick, int Repetitions,
         "  benchmarks: data (decode + augment, issue 4), clip (ViT-B/16 encode_image/encode_text, issue 3),\n" +
         "              student (ResNet-18 training step), train (trainer steps/s, online vs cached teacher, issue 5),\n" +
         "              memory (RSS and live tensors over a long ADiP + SWAD run, issue 5),\n" +
+        "              optimizer (Adam step: TorchSharp's vs the library's held-scalar AdamOptimizer),\n" +
         "              images (only write the image folder for python/bench_data.py)\n" +
         "  --quick        small work and 1 repetition: checks that it runs, not for publishing\n" +
         "  --reps N       timed repetitions per row (default 5, quick 1)\n" +

@@ -40,6 +40,9 @@ try
         case "memory":
             MemoryBenchmark.Run(options);
             break;
+        case "optimizer":
+            OptimizerBenchmark.Run(options);
+            break;
         case "images":
             if (options.Folder is null)
             {
