@@ -18,7 +18,7 @@ internal static class TeacherSetup
             if (!torch.cuda.is_available())
             {
                 throw new CliException($"--device {text}: CUDA is not available to TorchSharp (no GPU, or the app runs with the CPU libtorch backend); " +
-                                       "reference a CUDA libtorch package (libtorch-cuda-12.8-linux-x64) on a GPU machine, or use --device cpu.");
+                                       "build vl2v with -p:VL2VBackend=cuda on a GPU machine (docs/getting-started.md), or use --device cpu.");
             }
             try
             {

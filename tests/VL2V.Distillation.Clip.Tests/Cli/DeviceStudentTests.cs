@@ -1,4 +1,3 @@
-using VL2V.Cli.Commands;
 using VL2V.Distillation.Data;
 using VL2V.Distillation.Students;
 using VL2V.Distillation.Training;
