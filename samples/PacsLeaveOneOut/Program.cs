@@ -1,7 +1,7 @@
 // VL2V-ADiP on PACS with a real CLIP ViT-B/16 teacher and an ImageNet ResNet-50 student, leave-one-domain-out,
 // exactly the in-process API shown in the README. Everything comes from local paths; nothing is downloaded.
 //
-//   dotnet run -c Release --project samples/PacsLeaveOneOut [-p:VL2VBackend=cuda] -- PACS_ROOT ViT-B-16.pt bpe_simple_vocab_16e6.txt.gz resnet50.pth OUT_DIR [cuda]
+//   dotnet run -c Release --project samples/PacsLeaveOneOut [--property:VL2VBackend=cuda] -- PACS_ROOT ViT-B-16.pt bpe_simple_vocab_16e6.txt.gz resnet50.pth OUT_DIR [cuda]
 //
 // PACS_ROOT is DomainBed's layout: PACS_ROOT/<domain>/<class>/<image>. On a CPU this takes days (see docs/performance.md);
 // for real runs build with -p:VL2VBackend=cuda (TorchSharp's CUDA libtorch) and pass the device as the last argument.
