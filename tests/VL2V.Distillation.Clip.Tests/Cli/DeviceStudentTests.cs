@@ -5,8 +5,9 @@ using VL2V.Distillation.Training;
 namespace VL2V.Distillation.Clip.Tests.Cli;
 
 /// <summary>
-/// The wrapper distill uses for <c>--device cuda</c>, exercised on the CPU (this machine has no GPU): it must look to the
-/// trainer exactly like the student it wraps.
+/// The library's <see cref="DeviceStudent"/> (what <c>vl2v distill --device cuda</c> uses), exercised on the CPU (this
+/// machine has no GPU): it must look to the trainer exactly like the student it wraps. Kept beside the CLI tests for
+/// their tiny DomainBed folder.
 /// </summary>
 public sealed class DeviceStudentTests
 {
