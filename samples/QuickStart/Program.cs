@@ -35,6 +35,7 @@ for (int i = 0; i < args.Length; i++)
 }
 
 const int StudentWidth = 16; // small-CNN students with 128-d features
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 120; // logs and CI: the results table fits without wrapping
 var clock = Stopwatch.StartNew();
 AnsiConsole.MarkupLine($"[bold]VL2V.Distillation QuickStart[/] ({plan.Name} run): distilling an embedded CLIP into small CNNs on SynthDG");
 
