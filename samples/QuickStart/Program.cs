@@ -52,8 +52,7 @@ EmbeddedTeacher teacher = null!;
 // cores). The students' larger batches are faster on two, so the previous setting comes back after (docs/synthdg.md).
 int torchThreads = torch.get_num_threads();
 torch.set_num_threads(1);
-AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-    .Start(ctx =>
+NewProgress().Start(ctx =>
     {
         var task = ctx.AddTask("teacher pretraining", maxValue: plan.TeacherBudget.Steps);
         teacher = EmbeddedTeacher.GetOrTrain(cache, data.Options, plan.TeacherBudget, new SyncProgress(p => task.Value = p.Step + 1));
@@ -65,8 +64,7 @@ using var _ = teacher;
 // 2b. The students' "ImageNet": a small-CNN backbone pretrained on SynthDG photos of the ten classes (cached), as the
 //     paper's students start from ImageNet weights. Fresh photo images only; no benchmark image is seen.
 string backboneWeights = null!;
-AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-    .Start(ctx =>
+NewProgress().Start(ctx =>
     {
         var task = ctx.AddTask("student backbone pretraining (photos)", maxValue: plan.BackboneSteps);
         backboneWeights = SynthDGBackbonePretraining.GetOrTrain(cache, data.Options, width: StudentWidth, steps: plan.BackboneSteps,
@@ -97,8 +95,7 @@ foreach (var seed in plan.Seeds)
 var runsFolder = Path.Combine(output, "runs");
 if (Directory.Exists(runsFolder)) Directory.Delete(runsFolder, recursive: true); // fresh students every time; the teacher stays cached
 
-AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-    .Start(ctx =>
+NewProgress().Start(ctx =>
     {
         foreach (var (name, method) in methods)
         {
@@ -153,6 +150,9 @@ AnsiConsole.Write(table);
 AnsiConsole.MarkupLine($"Wrote [link]{Path.GetFullPath(Path.Combine(output, "report.json"))}[/], report.md and ood_accuracy.png " +
     $"in {clock.Elapsed.TotalMinutes:0.0} min." + (labelled ? "" : " (No font found: the chart has no labels; install fonts-dejavu-core.)"));
 return 0;
+
+static Progress NewProgress() =>
+    AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn());
 
 static string Cell(MeanStd v) => FormattableString.Invariant($"{100 * v.Mean:0.0}±{100 * v.Std:0.0}");
 

@@ -24,54 +24,36 @@ internal static class ClipConfigInference
             return side;
         }
 
-        ClipConfig config;
         int textWidth = (int)Shape("ln_final.weight")[0];
-        var common = new
-        {
-            EmbedDim = (int)Shape("text_projection")[1],
-            ContextLength = (int)Shape("positional_embedding")[0],
-            VocabSize = (int)Shape("token_embedding.weight")[0],
-            TransformerLayers = Blocks("transformer.resblocks.", 2),
-        };
-        int heads = transformerHeads ?? textWidth / 64;
+        (int Resolution, IReadOnlyList<int> Layers, int Width, int? Patch) vision;
         if (sd.ContainsKey("visual.proj"))
         {
             var conv = Shape("visual.conv1.weight");
             int patch = (int)conv[^1];
             int grid = GridSide(Shape("visual.positional_embedding")[0], "visual.positional_embedding");
-            config = new ClipConfig
-            {
-                EmbedDim = common.EmbedDim,
-                ImageResolution = patch * grid,
-                VisionLayers = [sd.Keys.Count(k => k.StartsWith("visual.", StringComparison.Ordinal) && k.EndsWith(".attn.in_proj_weight", StringComparison.Ordinal))],
-                VisionWidth = (int)conv[0],
-                VisionPatchSize = patch,
-                ContextLength = common.ContextLength,
-                VocabSize = common.VocabSize,
-                TransformerWidth = textWidth,
-                TransformerHeads = heads,
-                TransformerLayers = common.TransformerLayers,
-                Activation = activation,
-            };
+            int blocks = sd.Keys.Count(k => k.StartsWith("visual.", StringComparison.Ordinal) && k.EndsWith(".attn.in_proj_weight", StringComparison.Ordinal));
+            vision = (patch * grid, [blocks], (int)conv[0], patch);
         }
         else
         {
             int grid = GridSide(Shape("visual.attnpool.positional_embedding")[0], "visual.attnpool.positional_embedding");
-            config = new ClipConfig
-            {
-                EmbedDim = common.EmbedDim,
-                ImageResolution = grid * 32,
-                VisionLayers = [.. Enumerable.Range(1, 4).Select(b => Blocks($"visual.layer{b}.", 2))],
-                VisionWidth = (int)Shape("visual.layer1.0.conv1.weight")[0],
-                VisionPatchSize = null,
-                ContextLength = common.ContextLength,
-                VocabSize = common.VocabSize,
-                TransformerWidth = textWidth,
-                TransformerHeads = heads,
-                TransformerLayers = common.TransformerLayers,
-                Activation = activation,
-            };
+            vision = (grid * 32, [.. Enumerable.Range(1, 4).Select(b => Blocks($"visual.layer{b}.", 2))],
+                      (int)Shape("visual.layer1.0.conv1.weight")[0], null);
         }
+        var config = new ClipConfig
+        {
+            EmbedDim = (int)Shape("text_projection")[1],
+            ImageResolution = vision.Resolution,
+            VisionLayers = vision.Layers,
+            VisionWidth = vision.Width,
+            VisionPatchSize = vision.Patch,
+            ContextLength = (int)Shape("positional_embedding")[0],
+            VocabSize = (int)Shape("token_embedding.weight")[0],
+            TransformerWidth = textWidth,
+            TransformerHeads = transformerHeads ?? textWidth / 64,
+            TransformerLayers = Blocks("transformer.resblocks.", 2),
+            Activation = activation,
+        };
         try
         {
             config.Validate();

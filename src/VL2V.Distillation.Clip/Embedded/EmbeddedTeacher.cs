@@ -267,14 +267,7 @@ public sealed class EmbeddedTeacher : ITeacher
     /// <summary>Converts uint8 images to the teacher's input: <c>x / 255</c>, then ImageNet mean/std.</summary>
     /// <param name="images">images <c>[B,3,H,W]</c> uint8.</param>
     /// <returns><c>[B,3,H,W]</c> float32.</returns>
-    public static Tensor Preprocess(Tensor images)
-    {
-        TensorChecks.Rank(images, 4, nameof(images), "[B, 3, H, W]");
-        using var scope = torch.NewDisposeScope();
-        var mean = torch.tensor(AugmentationOptions.ImageNetMean.ToArray()).view(1, 3, 1, 1);
-        var std = torch.tensor(AugmentationOptions.ImageNetStd.ToArray()).view(1, 3, 1, 1);
-        return ((images.to_type(ScalarType.Float32).DividedBy(255) - mean) / std).MoveToOuterDisposeScope();
-    }
+    public static Tensor Preprocess(Tensor images) => ImageNetTensors.Normalize(images);
 
     /// <summary>Zero-shot accuracy of the teacher on every domain of a dataset (all samples, no augmentation).</summary>
     /// <param name="dataset">Images of the SynthDG classes, in label order.</param>
@@ -300,7 +293,7 @@ public sealed class EmbeddedTeacher : ITeacher
                 int count = Math.Min(batchSize, n - start);
                 var samples = Enumerable.Range(start, count).Select(i => dataset.Load(d, i)).ToList();
                 var images = Preprocess(torch.stack(samples.Select(s => s.Image.ToTensor())));
-                var predicted = EncodeImages(images).matmul(classText.t()).argmax(1).data<long>().ToArray();
+                var predicted = ZeroShotClassifier.Predict(EncodeImages(images), classText).data<long>().ToArray();
                 correct += predicted.Where((p, i) => p == samples[i].Label).Count();
             }
             result.Add((double)correct / n);

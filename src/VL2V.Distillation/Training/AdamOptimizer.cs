@@ -140,7 +140,7 @@ internal sealed class AdamOptimizer : IDisposable
         if (magic != Magic || count != _entries.Count)
             throw new InvalidDataException($"'{source}' holds an optimizer state of format '{magic}' for {count} parameters, but this run expects " +
                                            $"'{Magic}' for {_entries.Count}; delete the checkpoint folder to start the run afresh.");
-        foreach (var (p, _, state) in _entries)
+        foreach (var (_, _, state) in _entries)
         {
             state.Step = reader.ReadInt64();
             state.Mean.Load(reader);

@@ -89,8 +89,6 @@ public static class SynthDGBackbonePretraining
         var clock = System.Diagnostics.Stopwatch.StartNew();
         student.train();
         using var optimizer = new AdamOptimizer([(student.parameters(), 0.0)], learningRate, 0.9, 0.999, 1e-8, decoupledWeightDecay: false);
-        using var mean = torch.tensor(AugmentationOptions.ImageNetMean.ToArray()).view(1, 3, 1, 1);
-        using var std = torch.tensor(AugmentationOptions.ImageNetStd.ToArray()).view(1, 3, 1, 1);
         int size = data.ImageSize, plane = 3 * size * size;
         var pixels = new byte[batchSize * plane];
         var labels = new long[batchSize];
@@ -104,7 +102,7 @@ public static class SynthDGBackbonePretraining
                 labels[j] = image.Label;
             });
             using var scope = torch.NewDisposeScope();
-            var images = (torch.tensor(pixels, [batchSize, 3, size, size], ScalarType.Byte).to_type(ScalarType.Float32).DividedBy(255) - mean) / std;
+            var images = ImageNetTensors.Normalize(torch.tensor(pixels, [batchSize, 3, size, size], ScalarType.Byte));
             var loss = LossFunctions.CrossEntropy(student.call(images).Logits!, torch.tensor(labels), labelSmoothing: 0);
             optimizer.ZeroGrad();
             loss.backward();
